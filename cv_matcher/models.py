@@ -1,0 +1,139 @@
+"""Frozen data types passed between the steps: Document, Section, Evidence, LevelScore, GapReport."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled part of a document. `text[start:end]` of the owning Document is the heading;
+    the section body runs from `end` to `body_end`."""
+
+    heading: str
+    kind: str  # experience | education | skills | certifications | summary | contact | interests | ...
+    start: int
+    end: int
+    body_end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What a reader returns: the cleaned text (never changed afterwards) and its sections."""
+
+    source: str
+    text: str
+    sections: tuple[Section, ...] = ()
+    format: str = "txt"  # pdf | docx | txt
+    meta: tuple[tuple[str, str], ...] = ()  # e.g. (("pages", "2"), ("encoding", "utf-8"))
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section whose heading or body contains `offset`, or None (text before any heading)."""
+        found = None
+        for sec in self.sections:
+            if sec.start <= offset < max(sec.body_end, sec.end):
+                found = sec
+        return found
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "format": self.format,
+            "meta": dict(self.meta),
+            "text": self.text,
+            "sections": [s.to_dict() for s in self.sections],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One finding: a lexicon term seen in the document, with where and how it was matched."""
+
+    term_id: str
+    kind: str  # duty | skill | tool | title | certification | experience | pay
+    label: str
+    text: str
+    start: int
+    end: int
+    section: str | None
+    method: str  # exact | alias | fuzzy | pattern
+    confidence: float
+    reason: str
+    status: str | None = None  # certifications: held/studying/planned or essential/desirable/not-required
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "section": self.section,
+            "method": self.method,
+            "confidence": round(self.confidence, 3),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LevelScore:
+    """How strongly the evidence points at one level, and why."""
+
+    rank: int
+    id: str
+    label: str
+    score: float  # normalised 0..1 across levels
+    points: float  # raw weighted evidence
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GapItem:
+    """One requirement of the target level or advert, and whether the CV meets it."""
+
+    term_id: str
+    label: str
+    category: str  # duties | skills | tools | certifications | experience
+    weight: float
+    status: str  # met | partly-met | missing
+    suggestion: str
+    evidence: tuple[Evidence, ...] = ()
+    requirement: str | None = None  # adverts: essential | desirable
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.term_id,
+            "label": self.label,
+            "category": self.category,
+            "weight": round(self.weight, 3),
+            "status": self.status,
+            "suggestion": self.suggestion,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+        if self.requirement is not None:
+            out["requirement"] = self.requirement
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class GapReport:
+    """What a CV has and lacks for a target level (or an advert)."""
+
+    target_rank: int
+    target_id: str
+    target_label: str
+    against: str  # "next-level" | "chosen-level" | "advert"
+    items: tuple[GapItem, ...] = field(default_factory=tuple)
+
+    @property
+    def missing(self) -> tuple[GapItem, ...]:
+        return tuple(i for i in self.items if i.status != "met")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": {"rank": self.target_rank, "id": self.target_id, "label": self.target_label},
+            "against": self.against,
+            "present": [i.to_dict() for i in self.items if i.status == "met"],
+            "missing": [i.to_dict() for i in self.items if i.status != "met"],
+        }
