@@ -7,6 +7,7 @@ Strings are compared without spaces or punctuation, so "Prince 2 Practioner" mee
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
@@ -53,21 +54,38 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
     return FuzzyIndex(by_words=groups)
 
 
-def _ngrams(doc: "Doc", n: int) -> Iterator[tuple[str, int, int]]:
-    words = [t for t in doc if not t.is_space and (t.is_alpha or t.like_num or any(c.isalnum() for c in t.text))]
+def _words(doc: "Doc") -> list[tuple[int, int, int]]:
+    """(token index, start char, end char) of each token that holds a letter or digit."""
+    return [(t.i, t.idx, t.idx + len(t.text)) for t in doc if any(c.isalnum() for c in t.text)]
+
+
+def _ngrams(text: str, words: list[tuple[int, int, int]], n: int) -> Iterator[tuple[str, int, int]]:
     for i in range(len(words) - n + 1):
         first, last = words[i], words[i + n - 1]
-        if last.i - first.i > 2 * n:  # the words are far apart (punctuation between): not a phrase
+        if last[0] - first[0] > 2 * n:  # the words are far apart (punctuation between): not a phrase
             continue
-        yield doc.text[first.idx:last.idx + len(last.text)], first.idx, last.idx + len(last.text)
+        gram = text[first[1]:last[2]]
+        if "\n" not in gram:  # a phrase never runs across lines
+            yield gram, first[1], last[2]
+
+
+_SHORT_WORD = re.compile(r"(?<![a-z0-9])[a-z]{2,4}(?![a-z0-9])")
+
+
+def short_words(text: str) -> frozenset[str]:
+    """Acronym-sized words ("APM", "MoP", "PMO"): a fuzzy match must keep them exactly, or
+    "MSP Foundation" would pass for "MoP Foundation" and "Professional" for "APM Professional"."""
+    return frozenset(_SHORT_WORD.findall(text.lower()))
 
 
 def fuzzy_hits(doc: "Doc", index: FuzzyIndex) -> list[FuzzyHit]:
     from rapidfuzz import fuzz, process
 
     hits: list[FuzzyHit] = []
+    text = doc.text
+    words = _words(doc)
     for n, (keys, meta) in index.by_words.items():
-        grams = [g for size in {max(1, n - 1), n, n + 1} for g in _ngrams(doc, size)]
+        grams = [g for size in {max(1, n - 1), n, n + 1} for g in _ngrams(text, words, size)]
         if not grams:
             continue
         queries = [fuzzy_key(g[0]) for g in grams]
@@ -78,6 +96,8 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex) -> list[FuzzyHit]:
             term_id, alias, term_cutoff = meta[ai]
             if score < term_cutoff:
                 continue
-            _, start, end = grams[qi]
+            gram, start, end = grams[qi]
+            if short_words(gram) != short_words(alias):
+                continue
             hits.append(FuzzyHit(term_id, alias, start, end, score))
     return hits

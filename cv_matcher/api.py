@@ -1,0 +1,141 @@
+"""The use cases as plain functions: score a CV, classify an advert, match a CV to an advert.
+
+This is the only module the CLI calls. Everything returns plain dicts in the public JSON shape
+(see report.schema.json) plus the typed objects for Python callers who want them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .experience import experience_years, recent_title
+from .gaps import gap_report
+from .kind import detect_kind
+from .lexicon import Lexicon, cached_lexicon
+from .matching import find_evidence
+from .models import Document, Evidence, GapReport
+from .pay import Pay, find_pay, level_fit
+from .readers import ReadLimits, read_bytes, read_document
+from .scoring import Verdict, score_levels
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything cv-matcher learnt about one document."""
+
+    document: Document
+    kind: str
+    evidence: tuple[Evidence, ...]
+    verdict: Verdict
+    pay: Pay | None
+    years: float | None
+    title: Evidence | None
+    warnings: tuple[str, ...]
+
+
+def get_lexicon(lexicon: Lexicon | str | Path | None) -> Lexicon:
+    if isinstance(lexicon, Lexicon):
+        return lexicon
+    return cached_lexicon(None if lexicon is None else str(lexicon))
+
+
+def load(source: str | Path | Document, *, limits: ReadLimits | None = None, pdf_engine: str = "pdfminer",
+         data: bytes | None = None) -> Document:
+    """A Document from a path, from bytes (with `source` as the name) or as given."""
+    if isinstance(source, Document):
+        return source
+    if data is not None:
+        return read_bytes(data, str(source), limits=limits, pdf_engine=pdf_engine)
+    return read_document(source, limits=limits, pdf_engine=pdf_engine)
+
+
+def _headline(doc: Document, kind: str, evidence: tuple[Evidence, ...], title: Evidence | None) -> Evidence | None:
+    if kind == "advert":
+        first_line_end = doc.text.find("\n")
+        first = [e for e in evidence if e.kind == "title" and e.start < (first_line_end if first_line_end > 0 else 200)]
+        return first[0] if first else title
+    return title
+
+
+def _warnings(lexicon: Lexicon, verdict: Verdict, pay: Pay | None, headline: Evidence | None) -> tuple[str, ...]:
+    out = []
+    rank = verdict.rank
+    if pay is not None and rank > 0:
+        fits = level_fit(pay, lexicon.pay.get("bands", {}), lexicon.pay)
+        pay_rank = max(fits, key=lambda r: (fits[r], -abs(r - rank)))
+        if fits[pay_rank] > 0 and abs(pay_rank - rank) >= 2:
+            out.append(f"pay '{pay.text}' fits level {pay_rank} but the duties point to level {rank}")
+    if headline is not None:
+        term = lexicon.terms[headline.term_id]
+        if term.family == "pmo" and term.levels and rank > 0 and abs(term.top_level - rank) >= 2:
+            out.append(f"title '{headline.text}' suggests level {term.top_level} but the duties point to level {rank}")
+        if term.family in ("pm", "agile") and rank > 0:
+            out.append(f"title '{headline.text}' is a {term.family} track title, but the duties are PMO work")
+        if term.family == "pmo" and rank == 0:
+            out.append(f"title '{headline.text}' is a PMO title, but the document shows too little PMO work to place it")
+    return tuple(out)
+
+
+def analyse(document: Document, *, kind: str = "cv", lexicon: Lexicon | str | Path | None = None) -> Analysis:
+    """Find evidence, pay, years and title, and score the levels."""
+    lex = get_lexicon(lexicon)
+    if kind == "auto":
+        kind = detect_kind(document)
+    evidence = find_evidence(document, lex, doc_kind=kind)
+    pay = find_pay(document.text, lex.pay.get("grades"))
+    years = experience_years(document)
+    title = recent_title(document, evidence)
+    headline = _headline(document, kind, evidence, title)
+    verdict = score_levels(evidence, lex, text=document.text, pay=pay, years=years, headline=headline)
+    return Analysis(document, kind, evidence, verdict, pay, years, title, _warnings(lex, verdict, pay, headline))
+
+
+def _next_rank(lex: Lexicon, rank: int) -> int:
+    ranks = lex.ranks
+    return min(ranks) if rank == 0 else min(max(ranks), rank + 1)
+
+
+def report(analysis: Analysis, *, lexicon: Lexicon | str | Path | None = None, target_level: int | None = None) -> dict[str, Any]:
+    """The public report object (JSON keys are a contract: see report.schema.json)."""
+    from .report import build_report
+
+    lex = get_lexicon(lexicon)
+    gaps: GapReport | None = None
+    if analysis.kind == "cv":
+        target = target_level if target_level is not None else _next_rank(lex, analysis.verdict.rank)
+        gaps = gap_report(analysis.evidence, lex, target, years=analysis.years,
+                          against="chosen-level" if target_level is not None else "next-level")
+    return build_report(analysis, lex, gaps)
+
+
+def score_cv(source: str | Path | Document, *, lexicon: Lexicon | str | Path | None = None, target_level: int | None = None,
+             limits: ReadLimits | None = None, pdf_engine: str = "pdfminer", data: bytes | None = None) -> dict[str, Any]:
+    """Score one CV: level, confidence, reasons, evidence and the gap report."""
+    doc = load(source, limits=limits, pdf_engine=pdf_engine, data=data)
+    return report(analyse(doc, kind="cv", lexicon=lexicon), lexicon=lexicon, target_level=target_level)
+
+
+def classify_advert(source: str | Path | Document, *, lexicon: Lexicon | str | Path | None = None, limits: ReadLimits | None = None,
+                    pdf_engine: str = "pdfminer", data: bytes | None = None) -> dict[str, Any]:
+    """Classify one job advert: level, pay, requirements."""
+    doc = load(source, limits=limits, pdf_engine=pdf_engine, data=data)
+    return report(analyse(doc, kind="advert", lexicon=lexicon), lexicon=lexicon)
+
+
+def analyse_file(source: str | Path, *, kind: str = "cv", lexicon: Lexicon | str | Path | None = None, target_level: int | None = None,
+                 limits: ReadLimits | None = None, pdf_engine: str = "pdfminer", data: bytes | None = None) -> dict[str, Any]:
+    """One report for one file, `kind` = cv | advert | auto (batch's unit of work)."""
+    doc = load(source, limits=limits, pdf_engine=pdf_engine, data=data)
+    return report(analyse(doc, kind=kind, lexicon=lexicon), lexicon=lexicon, target_level=target_level)
+
+
+def match_cv_to_advert(cv: str | Path | Document, advert: str | Path | Document, *, lexicon: Lexicon | str | Path | None = None,
+                       limits: ReadLimits | None = None, pdf_engine: str = "pdfminer") -> dict[str, Any]:
+    """Fit of a CV to an advert: requirements met / partly met / missing, and level fit."""
+    from .match import match_report
+
+    lex = get_lexicon(lexicon)
+    cv_an = analyse(load(cv, limits=limits, pdf_engine=pdf_engine), kind="cv", lexicon=lex)
+    ad_an = analyse(load(advert, limits=limits, pdf_engine=pdf_engine), kind="advert", lexicon=lex)
+    return match_report(cv_an, ad_an, lex)

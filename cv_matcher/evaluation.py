@@ -1,0 +1,113 @@
+"""`cv-matcher evaluate FOLDER`: level and certification figures against a labelled folder.
+
+Scores exactly like ../shared/tools/evaluate.py (same counting of certification families and
+statuses), so the two agree; adds the hard-case group (notes starting with "hard:").
+"""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+POSITIVE_STATUS = {"cv": {"held"}, "advert": {"essential", "desirable", "required", "preferred"}}
+GENERIC_FAMILIES = ("msp", "p3o", "prince2", "mor", "scrum-master", "lean-six-sigma", "itil", "agilepm")
+
+
+def family_equal(gold: str, pred: str) -> bool:
+    if gold == pred:
+        return True
+    return any((gold == g and pred.startswith(g)) or (pred == g and gold.startswith(g)) for g in GENERIC_FAMILIES)
+
+
+@dataclass
+class GroupFigures:
+    n: int = 0
+    exact: int = 0
+    within: int = 0
+
+    def add(self, gold: int, pred: int) -> None:
+        self.n += 1
+        self.exact += pred == gold
+        self.within += pred >= 0 and abs(pred - gold) <= 1
+
+    def line(self, name: str) -> str:
+        if not self.n:
+            return f"{name}: n=0"
+        return f"{name}: n={self.n} exact={self.exact / self.n:.3f} within1={self.within / self.n:.3f}"
+
+
+@dataclass
+class Evaluation:
+    overall: GroupFigures = field(default_factory=GroupFigures)
+    hard: GroupFigures = field(default_factory=GroupFigures)
+    confusion: Counter = field(default_factory=Counter)
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def lines(self, verbose: bool = True) -> list[str]:
+        out = ["confusion (rows gold 0-4, cols pred -1..4; -1 = error):"]
+        for g in range(5):
+            out.append(f"  {g}: " + " ".join(f"{self.confusion[(g, p)]:3d}" for p in range(-1, 5)))
+        if verbose:
+            out += ["  " + m for m in self.misses]
+        out.append(self.hard.line("hard cases"))
+        out.append(f"n={self.overall.n} exact={self.overall.exact / max(1, self.overall.n):.3f} "
+                   f"within1={self.overall.within / max(1, self.overall.n):.3f} "
+                   f"cert_p={self.precision:.3f} cert_r={self.recall:.3f} cert_f1={self.f1:.3f}")
+        return out
+
+
+def evaluate_folder(folder: Path, analyse: Callable[[Path, str], dict[str, Any]]) -> Evaluation:
+    """Run `analyse(path, kind)` on every labelled file and compare with labels.csv."""
+    result = Evaluation()
+    with (folder / "labels.csv").open(newline="", encoding="utf-8") as fh:
+        labels = list(csv.DictReader(fh))
+    for lab in labels:
+        kind = lab["kind"].strip()
+        gold = int(lab["rank"].rstrip("?"))
+        try:
+            report = analyse(folder / lab["file"], kind)
+            pred = int(report["level"]["rank"])
+        except Exception as exc:  # noqa: BLE001 - an evaluation records every failure and goes on
+            report, pred = {"certifications": []}, -1
+            result.misses.append(f"{lab['file']}: error {exc}")
+        result.confusion[(gold, pred)] += 1
+        result.overall.add(gold, pred)
+        if lab.get("note", "").lower().startswith("hard:"):
+            result.hard.add(gold, pred)
+        if pred != gold:
+            result.misses.append(f"{lab['file']}: gold {gold} pred {pred}")
+        _count_certs(result, lab, kind, report)
+    return result
+
+
+def _count_certs(result: Evaluation, lab: dict[str, str], kind: str, report: dict[str, Any]) -> None:
+    gold = [c for c in lab.get("certifications", "").split(";") if c]
+    pred = [c["id"] for c in report.get("certifications") or [] if c.get("status") in POSITIVE_STATUS[kind]]
+    for g in gold:
+        hit = next((p for p in pred if family_equal(g, p)), None)
+        if hit is None:
+            result.fn += 1
+            result.misses.append(f"{lab['file']}: missed cert {g}")
+        else:
+            result.tp += 1
+            pred.remove(hit)
+    result.fp += len(pred)
+    result.misses += [f"{lab['file']}: extra cert {p}" for p in pred]

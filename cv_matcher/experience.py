@@ -1,0 +1,109 @@
+"""Years of experience (date ranges and "5+ years" phrases) and the most recent job title."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Iterable
+
+from .models import Document, Evidence
+
+MONTHS = {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_POINT = r"(?:(?P<{p}m>MONTH)\s*,?\s*|(?P<{p}n>\d{{1,2}})\s*[/.-]\s*)?(?P<{p}y>(?:19|20)\d{{2}})"
+_OPEN = r"(?P<now>present|current|now|date|today|ongoing)"
+RANGE_RE = re.compile(
+    _POINT.format(p="a").replace("MONTH", _MONTH) + r"\s*(?:-|–|—|to|until|till)\s*(?:" + _POINT.format(p="b").replace("MONTH", _MONTH) + "|" + _OPEN + r")",
+    re.IGNORECASE,
+)
+YEARS_PHRASE_RE = re.compile(
+    r"(?P<n>\d{1,2})\s*(?:\+|plus)?\s*(?:years?|yrs?)['’]?\s+(?:of\s+)?(?:[\w/&-]+\s+){0,4}?(?:experience|exp\b)"
+    r"|(?:experience|exp)\s+of\s+(?:over\s+)?(?P<m>\d{1,2})\s*\+?\s*(?:years?|yrs?)"
+    r"|(?:over|more than)\s+(?P<o>\d{1,2})\s+years",
+    re.IGNORECASE,
+)
+
+
+def _month_index(month: str | None, num: str | None, year: str, end: bool) -> int:
+    if month:
+        m = MONTHS.get(month[:3].lower(), 1)
+    elif num and 1 <= int(num) <= 12:
+        m = int(num)
+    else:
+        m = 12 if end else 1
+    return int(year) * 12 + m - 1
+
+
+def date_ranges(text: str, today: date | None = None) -> list[tuple[int, int, int, int]]:
+    """(start_month_index, end_month_index, char_start, char_end) for each range in `text`."""
+    today = today or date.today()
+    now = today.year * 12 + today.month - 1
+    out = []
+    for m in RANGE_RE.finditer(text):
+        start = _month_index(m.group("am"), m.group("an"), m.group("ay"), end=False)
+        end = now if m.group("now") else _month_index(m.group("bm"), m.group("bn"), m.group("by"), end=True)
+        if start <= end <= now + 1 and end - start < 50 * 12:
+            out.append((start, end, m.start(), m.end()))
+    return out
+
+
+def _merged_months(ranges: Iterable[tuple[int, int]]) -> int:
+    total, cur = 0, None
+    for s, e in sorted(ranges):
+        if cur is None or s > cur[1] + 1:
+            if cur:
+                total += cur[1] - cur[0] + 1
+            cur = [s, e]
+        else:
+            cur[1] = max(cur[1], e)
+    if cur:
+        total += cur[1] - cur[0] + 1
+    return total
+
+
+def _work_text_spans(doc: Document) -> list[tuple[int, int]]:
+    """Where jobs are listed: the experience sections, or everything but education if none."""
+    exp = [(s.start, s.body_end) for s in doc.sections if s.kind == "experience"]
+    if exp:
+        return exp
+    edu = [(s.start, s.body_end) for s in doc.sections if s.kind in ("education", "certifications")]
+    spans, pos = [], 0
+    for s, e in sorted(edu):
+        spans.append((pos, s))
+        pos = e
+    spans.append((pos, len(doc.text)))
+    return spans
+
+
+def experience_years(doc: Document, today: date | None = None) -> float | None:
+    """Years of work: merged date ranges of the experience section, or a stated "N+ years"."""
+    ranges = []
+    for s, e in _work_text_spans(doc):
+        ranges += [(a, b) for a, b, _, _ in date_ranges(doc.text[s:e], today)]
+    from_dates = _merged_months(ranges) / 12 if ranges else 0.0
+    stated = 0.0
+    for m in YEARS_PHRASE_RE.finditer(doc.text):
+        n = int(m.group("n") or m.group("m") or m.group("o"))
+        if n <= 45:
+            stated = max(stated, float(n))
+    best = max(from_dates, stated)
+    return round(best, 1) if best > 0 else None
+
+
+def recent_title(doc: Document, evidence: Iterable[Evidence], today: date | None = None) -> Evidence | None:
+    """The title nearest to the experience entry that ends latest; else the first title seen."""
+    titles = [e for e in evidence if e.kind == "title"]
+    if not titles:
+        return None
+    best: tuple[int, Evidence] | None = None
+    for s, e in _work_text_spans(doc):
+        for a, b, cs, ce in date_ranges(doc.text[s:e], today):
+            pos = s + cs
+            near = [t for t in titles if abs(t.start - pos) < 160]
+            if near:
+                nearest = min(near, key=lambda t: abs(t.start - pos))
+                if best is None or b > best[0]:
+                    best = (b, nearest)
+    if best is not None:
+        return best[1]
+    in_exp = [t for t in titles if t.section == "experience"]
+    return (in_exp or titles)[0]

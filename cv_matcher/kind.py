@@ -1,0 +1,32 @@
+"""Decide whether a document is a CV or a job advert (for `batch --kind auto`)."""
+from __future__ import annotations
+
+import re
+
+from .models import Document
+
+ADVERT_CUES = re.compile(
+    r"\b(?:we are (?:looking|seeking|recruiting)|we're looking|you will (?:be|have|need)|you'll (?:be|have)|the successful (?:candidate|applicant)|"
+    r"job description|job title|about the role|the role|about us|our client|how to apply|apply now|apply today|closing date|salary:|"
+    r"company:|contract:|location:|benefits|per annum|day rate|ir35|essential criteria|desirable criteria|person specification|"
+    r"candidates? (?:will|must|should)|you must|reporting to the|join our|join the team)\b",
+    re.IGNORECASE,
+)
+CV_CUES = re.compile(
+    r"\b(?:curriculum vitae|résumé|resume|profile|personal statement|employment history|work history|career history|"
+    r"professional experience|work experience|education|references available|interests|hobbies|linkedin\.com/in|"
+    r"i am|i have|my role|achievements)\b",
+    re.IGNORECASE,
+)
+FIRST_PERSON = re.compile(r"\b(?:I|my)\b")
+
+
+def detect_kind(doc: Document) -> str:
+    """'advert' or 'cv', by weighing recruiting phrases against CV structure and first person."""
+    text = doc.text[:20000]
+    advert = len(ADVERT_CUES.findall(text))
+    cv = len(CV_CUES.findall(text)) + min(5, len(FIRST_PERSON.findall(text)) // 2)
+    cv += sum(1 for s in doc.sections if s.kind in ("experience", "education", "interests", "contact")) * 2
+    advert += sum(1 for s in doc.sections if s.kind in ("responsibilities", "requirements", "essential", "desirable", "about_role",
+                                                         "about_company", "benefits")) * 2
+    return "advert" if advert > cv else "cv"

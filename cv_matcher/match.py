@@ -1,0 +1,97 @@
+"""CV against advert: each advert requirement met / partly met / missing, a fit score, level fit."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .lexicon import Lexicon
+from .matching.context import clause, has_cue
+from .models import Evidence
+
+if TYPE_CHECKING:
+    from .api import Analysis
+
+REQUIREMENT_WEIGHT = {"essential": 2.0, "desirable": 1.0}
+STATUS_CREDIT = {"met": 1.0, "partly-met": 0.5, "missing": 0.0}
+LEVEL_FIT = {0: 1.0, 1: 0.8, -1: 0.7, 2: 0.4, -2: 0.3}  # cv rank - advert rank -> how well the level fits
+FAMILY_PREFIXES = ("prince2", "msp", "p3o", "apm", "ipma", "mor", "mop")
+
+
+def _requirement(ev: Evidence, advert: "Analysis", lex: Lexicon) -> str | None:
+    if ev.kind == "certification":
+        return None if ev.status == "not-required" else (ev.status or "desirable")
+    section = advert.document.section_at(ev.start)
+    cues = lex.context.get("advert_status", {})
+    text, _ = clause(advert.document.text, ev.start, ev.end)
+    if (section is not None and section.kind in cues.get("desirable_sections", ())) or has_cue(text, cues.get("desirable", ())):
+        return "desirable"
+    return "essential"
+
+
+def _family(term_id: str) -> str:
+    return next((p for p in FAMILY_PREFIXES if term_id.startswith(p)), term_id)
+
+
+def _status(term_id: str, kind: str, cv: "Analysis") -> tuple[str, list[Evidence]]:
+    same = [e for e in cv.evidence if e.term_id == term_id]
+    if kind == "certification":
+        held = [e for e in same if e.status in (None, "held")]
+        if held:
+            return "met", held
+        related = [e for e in cv.evidence if e.kind == "certification" and _family(e.term_id) == _family(term_id)]
+        return ("partly-met", same + related) if same or related else ("missing", [])
+    if same:
+        work = [e for e in same if e.section not in ("skills", "summary")]
+        return ("met", same) if work or kind in ("tool", "skill") else ("partly-met", same)
+    return "missing", []
+
+
+def match_report(cv: "Analysis", advert: "Analysis", lex: Lexicon) -> dict[str, Any]:
+    requirements: dict[str, dict[str, Any]] = {}
+    for ev in advert.evidence:
+        term = lex.terms[ev.term_id]
+        if term.family != "pmo" or term.kind == "title" or (not term.levels and term.kind != "certification"):
+            continue
+        need = _requirement(ev, advert, lex)
+        if need is None:
+            continue
+        entry = requirements.setdefault(ev.term_id, {"id": ev.term_id, "label": term.label, "kind": term.kind, "requirement": need,
+                                                      "advert_evidence": ev.to_dict()})
+        if need == "essential":
+            entry["requirement"] = "essential"
+    total = got = 0.0
+    for entry in requirements.values():
+        status, evs = _status(entry["id"], entry["kind"], cv)
+        entry["status"] = status
+        entry["cv_evidence"] = [e.to_dict() for e in evs[:3]]
+        weight = REQUIREMENT_WEIGHT[entry["requirement"]]
+        total += weight
+        got += weight * STATUS_CREDIT[status]
+    cv_rank, ad_rank = cv.verdict.rank, advert.verdict.rank
+    diff = max(-2, min(2, cv_rank - ad_rank))
+    level_fit = 0.0 if cv_rank == 0 or ad_rank == 0 else LEVEL_FIT[diff]
+    req_fit = got / total if total else 0.0
+    fit = round(0.7 * req_fit + 0.3 * level_fit, 3)
+    ordered = sorted(requirements.values(), key=lambda e: (e["requirement"] != "essential", list(STATUS_CREDIT).index(e["status"]) * -1, e["label"]))
+    return {
+        "cv": cv.document.source,
+        "advert": advert.document.source,
+        "fit": fit,
+        "requirements_fit": round(req_fit, 3),
+        "level_fit": {"cv_rank": cv_rank, "advert_rank": ad_rank, "score": level_fit,
+                      "fits": cv_rank > 0 and ad_rank > 0 and -1 <= cv_rank - ad_rank <= 1,
+                      "note": _level_note(cv_rank, ad_rank, lex)},
+        "requirements": ordered,
+        "missing_essentials": [e["label"] for e in ordered if e["requirement"] == "essential" and e["status"] == "missing"],
+    }
+
+
+def _level_note(cv_rank: int, ad_rank: int, lex: Lexicon) -> str:
+    if ad_rank == 0:
+        return "the advert is not a PMO-family role"
+    if cv_rank == 0:
+        return "the CV is not a PMO-family profile"
+    if cv_rank == ad_rank:
+        return f"same level: {lex.level(ad_rank).label}"
+    if cv_rank > ad_rank:
+        return f"the CV is above the advert's level ({lex.level(cv_rank).label} vs {lex.level(ad_rank).label})"
+    return f"the advert is a step up ({lex.level(ad_rank).label}; the CV reads as {lex.level(cv_rank).label})"

@@ -1,0 +1,153 @@
+"""Pay in adverts (and CVs that state a rate): figures, ranges, currency, period, contract type.
+
+Handles "£325–£375 per day", "£29,970 - £36,483", "$78k-$92k", "£12.80/hr", "up to £750 p/d",
+"From 25,000 to 30,000 per year", and public-sector grades ("Band 5", "Grade 7", "SEO") whose
+money comes from the lexicon (ladder.toml [pay.grades]). Masked figures ("****") are skipped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Mapping
+
+CURRENCY_SIGNS = {"£": "GBP", "$": "USD", "€": "EUR"}
+CURRENCY_WORDS = {"gbp": "GBP", "usd": "USD", "eur": "EUR", "pounds": "GBP", "dollars": "USD", "euros": "EUR"}
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_AMOUNT = r"(?P<{n}c>[£$€])?\s?(?P<{n}>NUM)\s?(?P<{n}k>[kK](?![a-z]))?"
+# one figure or a range: "£325", "£325-£375", "25,000 to 30,000", "$78k-$92k"
+PAY_RE = re.compile(
+    r"(?P<upto>up to\s+|upto\s+|to\s+)?"
+    + _AMOUNT.format(n="lo").replace("NUM", _NUM)
+    + r"(?:\s*(?:-|–|—|to)\s*" + _AMOUNT.format(n="hi").replace("NUM", _NUM) + r")?"
+    + r"(?P<tail>\s*(?:GBP|USD|EUR|pounds)?\s*(?:\+\s*\w+\s*)?"
+    + r"(?:per\s+(?:hour|hr|day|annum|year|month|week)|p\.?\s?a\.?(?![a-z])|p/?h(?![a-z])|p/?d(?![a-z])|/\s?(?:hr|hour|h|day|d|annum|year|yr|pa)(?![a-z])"
+    + r"|an?\s+(?:hour|day|year)|hourly|daily|annually|pro[ -]rata|day rate)?)",
+    re.IGNORECASE,
+)
+GRADE_RE = re.compile(r"\b(band\s?[2-9][abcd]?|grade\s?[67]|g[67]|heo|seo|eo|ao|aa)\b", re.IGNORECASE)
+PERIOD_WORDS = [("hour", "hour"), ("hr", "hour"), ("p/h", "hour"), ("ph", "hour"), ("/h", "hour"), ("day", "day"), ("p/d", "day"), ("pd", "day"),
+                ("/d", "day"), ("daily", "day"), ("annum", "year"), ("year", "year"), ("yr", "year"), ("p.a", "year"), ("pa", "year"),
+                ("annually", "year"), ("month", "month"), ("week", "week")]
+CONTRACT_RE = re.compile(r"\b(permanent|perm|contract|contractor|fixed[- ]term|temporary|temp|interim|freelance)\b", re.IGNORECASE)
+IR35_RE = re.compile(r"\b(inside|outside)\s+(?:of\s+)?IR35\b", re.IGNORECASE)
+SALARY_CUE = re.compile(r"salary|rate|pay|£|\$|€|per\s+(?:day|annum|hour)|p\.?a\.?\b|ir35|band|grade", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Pay:
+    min: float
+    max: float
+    currency: str
+    period: str  # hour | day | year | month | week
+    text: str
+    start: int
+    end: int
+    employment: str | None = None  # permanent | contract | temporary
+    ir35: str | None = None  # inside | outside
+    grade: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _value(num: str, k: str | None) -> float:
+    v = float(num.replace(",", ""))
+    return v * 1000 if k else v
+
+
+def _period(tail: str, low: float) -> str:
+    t = tail.lower().replace(" ", "")
+    for word, period in PERIOD_WORDS:
+        if word.replace(" ", "") in t:
+            return period
+    # No period written: the size of the figure tells it (UK pay conventions).
+    if low < 100:
+        return "hour"
+    if low < 2000:
+        return "day"
+    return "year"
+
+
+def _employment(text: str) -> tuple[str | None, str | None]:
+    kinds = {m.group(1).lower() for m in CONTRACT_RE.finditer(text)}
+    emp = None
+    if kinds & {"permanent", "perm"}:
+        emp = "permanent"
+    elif kinds & {"contract", "contractor", "interim", "freelance"}:
+        emp = "contract"
+    elif kinds & {"temporary", "temp", "fixed-term", "fixed term"}:
+        emp = "temporary"
+    m = IR35_RE.search(text)
+    return emp, (m.group(1).lower() if m else None)
+
+
+def _figure(m: re.Match[str], text: str) -> Pay | None:
+    lo = _value(m.group("lo"), m.group("lok"))
+    hi = _value(m.group("hi"), m.group("hik")) if m.group("hi") else lo
+    if m.group("lok") is None and m.group("hik") and lo < 1000:
+        lo *= 1000  # "78-92k"
+    sign = m.group("loc") or m.group("hic")
+    tail = m.group("tail") or ""
+    around = text[max(0, m.start() - 40):m.end() + 10].lower()
+    currency = CURRENCY_SIGNS.get(sign or "", None)
+    if currency is None:
+        currency = next((c for w, c in CURRENCY_WORDS.items() if w in around), None)
+    has_period = bool(tail.strip())
+    if currency is None and not has_period and not re.search(r"salary|rate|pay", around):
+        return None
+    if lo <= 0 or hi < lo or hi > 1_000_000:
+        return None
+    if not has_period and lo < 5 and not sign:
+        return None
+    period = _period(tail, lo)
+    if m.group("upto") and m.group("upto").strip().lower().startswith("up") and not m.group("hi"):
+        lo = hi = lo  # "up to £750": the max is stated; keep min = max, the level bands read the figure
+    return Pay(lo, hi, currency or "GBP", period, m.group(0).strip(), m.start(), m.end())
+
+
+def find_pay(text: str, grades: Mapping[str, list[float]] | None = None) -> Pay | None:
+    """The document's pay: the first plausible figure on a line that talks about pay."""
+    emp, ir35 = _employment(text)
+    for line_m in re.finditer(r"[^\n]+", text):
+        line = line_m.group(0)
+        if not SALARY_CUE.search(line):
+            continue
+        for m in PAY_RE.finditer(line):
+            if not (m.group("loc") or m.group("hic") or m.group("tail").strip() or re.search(r"salary|rate|pay", line, re.I)):
+                continue
+            pay = _figure(m, line)
+            if pay is not None:
+                return Pay(pay.min, pay.max, pay.currency, pay.period, pay.text, line_m.start() + pay.start, line_m.start() + pay.end, emp, ir35)
+    if grades:
+        for m in GRADE_RE.finditer(text):
+            key = re.sub(r"\s+", " ", m.group(1).lower()).replace("band", "band ").replace("grade", "grade ").replace("  ", " ").strip()
+            if key in grades:
+                lo, hi = grades[key]
+                return Pay(float(lo), float(hi), "GBP", "year", m.group(0), m.start(), m.end(), emp, ir35, grade=key)
+    return None
+
+
+def level_fit(pay: Pay, bands: Mapping[str, Mapping[str, list[float]]], settings: Mapping[str, Any]) -> dict[int, float]:
+    """How well the pay fits each level's band (0..1 each), after converting currency and period."""
+    to_gbp = settings.get("to_gbp", {}).get(pay.currency, 1.0)
+    factor = to_gbp * (settings.get("usd_level_factor", 1.0) / to_gbp if pay.currency == "USD" else 1.0)
+    lo, hi = pay.min * factor, pay.max * factor
+    period = pay.period
+    hours, days = float(settings.get("hours_per_day", 7.5)), float(settings.get("days_per_year", 220))
+    if period == "month":
+        lo, hi, period = lo * 12, hi * 12, "year"
+    elif period == "week":
+        lo, hi, period = lo * 52, hi * 52, "year"
+    key = {"hour": "hourly", "day": "daily", "year": "annual"}[period]
+    fits = {}
+    for rank, band in bands.items():
+        b_lo, b_hi = band[key]
+        mid = (lo + hi) / 2
+        if b_lo <= mid <= b_hi:
+            fits[int(rank)] = 1.0
+        else:
+            gap = (b_lo - mid) / b_lo if mid < b_lo else (mid - b_hi) / b_hi
+            fits[int(rank)] = max(0.0, 1.0 - 3 * gap)
+    _ = hours, days  # periods are compared within their own band; conversions kept for the future
+    return fits

@@ -1,0 +1,109 @@
+"""Document readers: a file (or bytes) in, a Document with final text and sections out.
+
+Readers are looked up by suffix in READERS. Each one turns bytes into raw text; this module then
+applies the shared cleaning, the character limit, the emptiness check and section detection, and
+translates any unexpected library exception into a one-line DocumentReadError.
+
+The heavy libraries (pdfminer, python-docx, pypdfium2, charset-normalizer) are imported inside
+the readers, so reading a .txt file never loads them.
+
+>>> from cv_matcher.readers import read_bytes
+>>> doc = read_bytes(b"Jane Smith\\nSkills: Excel, MS Project\\n", "cv.txt")
+>>> doc.format, doc.sections[0].kind, doc.text[doc.sections[0].start:doc.sections[0].end]
+('txt', 'skills', 'Skills')
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import CvMatcherError, DocumentReadError, EmptyDocumentError, UnsupportedFormatError
+from ..models import Document
+from ..sections import split_sections
+from . import docx, pdf, text
+from .base import Extracted, ReadLimits, Reader, check_limit
+from .clean import clean_text
+
+__all__ = ["READERS", "ReadLimits", "Reader", "read_bytes", "read_document", "supported_suffixes"]
+
+READERS: dict[str, Reader] = {
+    ".pdf": pdf.read,
+    ".docx": docx.read,
+    ".txt": text.read,
+    ".md": text.read,
+    ".text": text.read,
+}
+_MAX_DETAIL = 160  # characters of a library's own message kept in ours
+
+
+def supported_suffixes() -> str:
+    return ", ".join(sorted(READERS))
+
+
+def read_document(path: str | Path, *, limits: ReadLimits | None = None, pdf_engine: str = "pdfminer") -> Document:
+    """Read a CV or advert file (.pdf, .docx, .txt, .md, .text) into a Document.
+
+    Raises UnsupportedFormatError for other suffixes and DocumentReadError (or one of its
+    subclasses: EncryptedDocumentError, NoTextLayerError, EmptyDocumentError,
+    LimitExceededError) when the file cannot be read.
+    """
+    limits = limits if limits is not None else ReadLimits()
+    path = Path(path)
+    if path.is_dir():
+        raise DocumentReadError(path, "is a directory, not a file")
+    if not path.exists():
+        raise DocumentReadError(path, "file not found")
+    _reader_for(path.name, str(path))  # an unsupported suffix fails before reading the bytes
+    try:
+        check_limit(str(path), limits, "max_file_bytes", path.stat().st_size, "file size")
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DocumentReadError(path, "file not found") from exc
+    except OSError as exc:
+        raise DocumentReadError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    return read_bytes(data, path.name, limits=limits, pdf_engine=pdf_engine, source=str(path))
+
+
+def read_bytes(data: bytes, name: str, *, limits: ReadLimits | None = None, pdf_engine: str = "pdfminer",
+               source: str | None = None) -> Document:
+    """Read a document held in memory (stdin, an upload, a remote worker); `name`'s suffix picks
+    the reader and `source` (default: `name`) is what the Document and errors report."""
+    limits = limits if limits is not None else ReadLimits()
+    source = source if source is not None else name
+    reader = _reader_for(name, source)
+    check_limit(source, limits, "max_file_bytes", len(data), "file size")
+    if pdf_engine not in pdf.ENGINES:
+        raise ValueError(f"unknown pdf_engine {pdf_engine!r}; choose one of {', '.join(pdf.ENGINES)}")
+    try:
+        raw = reader(data, source, limits, engine=pdf_engine)
+    except CvMatcherError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:  # a library's own exception: report it on one line, never a traceback
+        detail = " ".join(str(exc).split())[:_MAX_DETAIL]
+        kind = Path(name).suffix.lstrip(".").upper()
+        raise DocumentReadError(source, f"cannot read {kind}: {type(exc).__name__}: {detail}") from exc
+    return _finish(source, raw, limits)
+
+
+def _reader_for(name: str, source: str) -> Reader:
+    suffix = Path(name).suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        shown = f"'{suffix}'" if suffix else "without a suffix"
+        raise UnsupportedFormatError(source, f"unsupported file type {shown}; supported: {supported_suffixes()}")
+    return reader
+
+
+def _finish(source: str, raw: Extracted, limits: ReadLimits) -> Document:
+    check_limit(source, limits, "max_chars", len(raw.text), "extracted text length")
+    final = clean_text(raw.text)
+    if not any(ch.isalnum() for ch in final):
+        raise EmptyDocumentError(source, "no usable text: the document is empty")
+    return Document(
+        source=source,
+        text=final,
+        sections=split_sections(final),
+        format=raw.format,
+        meta=tuple(sorted(raw.meta.items())),
+    )

@@ -1,0 +1,61 @@
+"""What every reader shares: the safety limits, the reader contract and the limit checks."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..errors import LimitExceededError
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """Safety limits for one document; exceeding one raises LimitExceededError.
+
+    The defaults are far above any real CV or advert (a long CV is 3 pages, 30 KB of text) and
+    low enough that a hostile or accidental input cannot stall a batch run.
+    """
+
+    max_file_bytes: int = 20 * MB  # size on disk (CLI: --max-file-mb)
+    max_pages: int = 50  # PDF pages (CLI: --max-pages)
+    max_chars: int = 500_000  # extracted characters (CLI: --max-chars)
+    max_docx_uncompressed_bytes: int = 100 * MB  # sum of the DOCX zip members (zip bombs)
+
+
+# The CLI option that raises each limit, named in the error message so the user knows the fix.
+LIMIT_OPTIONS = {
+    "max_file_bytes": "--max-file-mb",
+    "max_pages": "--max-pages",
+    "max_chars": "--max-chars",
+    "max_docx_uncompressed_bytes": "--max-docx-uncompressed-mb",
+}
+
+
+def check_limit(source: str, limits: ReadLimits, name: str, value: int, what: str) -> None:
+    """Raise LimitExceededError when `value` exceeds the limit called `name`."""
+    limit = getattr(limits, name)
+    if value <= limit:
+        return
+    if name.endswith("_bytes"):
+        shown = f"{value / MB:.1f} MB, over the {limit / MB:g} MB limit"
+    else:
+        shown = f"{value:,}, over the {limit:,} limit"
+    raise LimitExceededError(source, f"{what} is {shown} ({name}; raise it with {LIMIT_OPTIONS[name]})")
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """A reader's raw result, before the shared cleaning and section detection."""
+
+    text: str
+    format: str  # pdf | docx | txt
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+class Reader(Protocol):
+    """Turns a file's bytes into text. `source` names the file in error messages; `engine` picks
+    a backend for formats that have several (PDF) and is ignored by the others."""
+
+    def __call__(self, data: bytes, source: str, limits: ReadLimits, *, engine: str | None = None) -> Extracted:
+        ...

@@ -1,0 +1,158 @@
+"""Place evidence on the ladder. Pure: evidence, pay and years in; LevelScores and a verdict out.
+
+How a recruiter reads a document, in code:
+1. Is it PMO-family at all? Only PMO-specific evidence counts for (project/programme office
+   duties and PMO titles); look-alike titles and other professions' work count against.
+2. Which level? Every finding adds its lexicon weight per level, times a factor for its kind
+   (duties decide, titles are a prior, certifications only support), plus pay and years.
+3. The answer is the highest level that holds most of the best level's weight: a PMO Manager's
+   CV also shows reporting and RAID work, but its level-4 duties decide.
+All numbers come from the lexicon (ladder.toml [scoring]); nothing here knows a term by name.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from .lexicon import Lexicon, Term
+from .models import Evidence, LevelScore
+from .pay import Pay, level_fit
+
+COUNTED_STATUS = {"held", "essential", "desirable", None}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rank: int
+    confidence: float
+    scores: tuple[LevelScore, ...]
+    family_points: float
+    against_points: float
+    reasons: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    contributions: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
+
+
+def title_position_factor(text: str, ev: Evidence, settings: Mapping[str, float]) -> float:
+    """1.0 when a title stands as a title (own short line, line start, document top), else small."""
+    line_start = text.rfind("\n", 0, ev.start) + 1
+    line_end = text.find("\n", ev.end)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    if ev.start < 120 or len(line.split()) <= 9 or not text[line_start:ev.start].strip(" \t•-*|:"):
+        return 1.0
+    return float(settings.get("title_mention_factor", 0.25))
+
+
+def _multiplier(mentions: list[Evidence], term: Term, settings: Mapping[str, float]) -> float:
+    distinct = len({m.text.lower() for m in mentions}) if term.family == "other" else len(mentions)
+    return min(float(settings.get("repeat_cap", 1.6)), 1.0 + float(settings.get("repeat_bonus", 0.2)) * (distinct - 1))
+
+
+def _years_fit(years: float, lexicon: Lexicon) -> dict[int, float]:
+    fits = {}
+    for lvl in lexicon.levels:
+        if lvl.rank == 0 or lvl.typical_years is None:
+            continue
+        lo, hi = lvl.typical_years
+        fits[lvl.rank] = 1.0 if lo <= years <= hi else max(0.0, 1.0 - min(abs(years - lo), abs(years - hi)) / 3)
+    return fits
+
+
+def _spread(fits: Mapping[int, float], weight: float) -> dict[int, float]:
+    total = sum(fits.values())
+    return {r: weight * f / total for r, f in fits.items()} if total else {}
+
+
+def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, pay: Pay | None = None,
+                 years: float | None = None, headline: Evidence | None = None) -> Verdict:
+    """The verdict for one document; see the module docstring for the rules."""
+    s = lexicon.scoring
+    kind_factor: Mapping[str, float] = s.get("kind_factor", {})
+    against_w: Mapping[str, float] = s.get("family_against", {})
+    by_term: dict[str, list[Evidence]] = defaultdict(list)
+    for ev in evidence:
+        if ev.status in COUNTED_STATUS:
+            by_term[ev.term_id].append(ev)
+    points: dict[int, float] = defaultdict(float)
+    contributions: dict[str, dict[int, float]] = {}
+    family = against = 0.0
+    family_parts: list[tuple[float, str]] = []
+    for term_id, mentions in by_term.items():
+        term = lexicon.terms[term_id]
+        factor = float(kind_factor.get(term.kind, 1.0)) * _multiplier(mentions, term, s)
+        if term.kind == "title":
+            pos = max(title_position_factor(text, m, s) for m in mentions)
+            if headline is not None and any(m.start == headline.start for m in mentions):
+                pos *= 1.5
+            factor *= pos
+        if term.family != "pmo":
+            against += float(against_w.get(term.family, 0.0)) * factor
+            family_parts.append((-float(against_w.get(term.family, 0.0)) * factor, f"{term.label} ('{mentions[0].text}')"))
+            continue
+        if term.pmo:
+            gain = factor * (max(w for _, w in term.levels) if term.levels else 1.0)
+            family += gain
+            family_parts.append((gain, f"{term.label} ('{mentions[0].text}')"))
+        contributions[term_id] = {rank: factor * w for rank, w in term.levels}
+        for rank, w in term.levels:
+            points[rank] += factor * w
+    if pay is not None:
+        contributions["pay"] = _spread(level_fit(pay, lexicon.pay.get("bands", {}), lexicon.pay), float(kind_factor.get("pay", 1.5)))
+    if years is not None:
+        contributions["years"] = _spread(_years_fit(years, lexicon), float(kind_factor.get("years", 0.8)))
+    for key in ("pay", "years"):
+        for rank, v in contributions.get(key, {}).items():
+            points[rank] += v
+    return _decide(lexicon, dict(points), contributions, family, against, family_parts)
+
+
+def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str, dict[int, float]], family: float,
+            against: float, family_parts: list[tuple[float, str]]) -> Verdict:
+    s = lexicon.scoring
+    ranks = lexicon.ranks
+    total = sum(points.get(r, 0.0) for r in ranks) or 1.0
+    is_family = family >= float(s.get("family_min_points", 2.0)) and family >= float(s.get("family_margin", 1.0)) * against
+    best = max(ranks, key=lambda r: points.get(r, 0.0))
+    chosen = 0
+    if is_family:
+        floor = max(float(s.get("min_level_points", 1.0)), float(s.get("dominance", 0.7)) * points.get(best, 0.0))
+        chosen = max((r for r in ranks if points.get(r, 0.0) >= floor), default=best)
+    family_share = family / (family + against + float(s.get("family_min_points", 2.0)))
+    scores = [LevelScore(0, lexicon.level(0).id, lexicon.level(0).label, round(0.0 if is_family else 1.0 - family_share, 3), 0.0)]
+    for r in ranks:
+        reasons = _reasons_for(lexicon, contributions, r)
+        scores.append(LevelScore(r, lexicon.level(r).id, lexicon.level(r).label, round(points.get(r, 0.0) / total, 3),
+                                 round(points.get(r, 0.0), 3), reasons))
+    confidence = _confidence(points, chosen, family, against, is_family, s)
+    family_parts.sort(key=lambda p: -abs(p[0]))
+    fam_reasons = [f"{'+' if v >= 0 else '-'}{abs(v):.2f} family: {label}" for v, label in family_parts[:6]]
+    head = (f"PMO-family evidence {family:.2f} vs look-alike/other {against:.2f}"
+            + ("" if is_family else f" (needs >= {s.get('family_min_points')} and more than the look-alikes): not a PMO-family document"))
+    reasons = (head,) + tuple(fam_reasons) + (scores[chosen].reasons if chosen else ())
+    return Verdict(chosen, confidence, tuple(scores), round(family, 3), round(against, 3), reasons, (), contributions)
+
+
+def _confidence(points: Mapping[int, float], chosen: int, family: float, against: float, is_family: bool,
+                s: Mapping[str, float]) -> float:
+    scale = float(s.get("confidence_scale", 2.5))
+    threshold = float(s.get("family_min_points", 2.0))
+    if not is_family:
+        margin = (threshold - family) / threshold + against / (against + family + 1.0)
+        return round(min(0.99, max(0.05, 1 - math.exp(-scale * max(margin, 0.05)))), 3)
+    mine = points.get(chosen, 0.0)
+    rival = max((v for r, v in points.items() if r != chosen), default=0.0)
+    separation = (mine - rival) / (mine + rival + 1e-9)  # -1..1
+    amount = 1 - math.exp(-(family - against) / (2 * threshold))
+    return round(min(0.99, max(0.05, (0.55 + 0.45 * separation) * (0.4 + 0.6 * amount))), 3)
+
+
+def _reasons_for(lexicon: Lexicon, contributions: Mapping[str, Mapping[int, float]], rank: int) -> tuple[str, ...]:
+    parts = [(v.get(rank, 0.0), key) for key, v in contributions.items() if v.get(rank, 0.0) > 0]
+    parts.sort(key=lambda p: -p[0])
+    out = []
+    for value, key in parts[:10]:
+        name = key if key in ("pay", "years") else f"{lexicon.terms[key].kind} '{lexicon.terms[key].label}'"
+        out.append(f"+{value:.2f} level {rank}: {name}")
+    return tuple(out)

@@ -1,0 +1,197 @@
+"""Find section headings in a document's final text and split it into Sections with offsets.
+
+A heading is recognised by its words, not its looks (fonts are gone by now): a short line whose
+text, once numbering, bullets, markdown and a trailing colon are stripped, is a known alias of a
+kind ("Work Experience", "2. SKILLS:", "## Key Responsibilities"). Three looser rules add:
+an inline heading at a line start ("Skills: Excel, Word"); an ALL CAPS or colon-ended short line
+that ends with an alias ("OTHER TECHNICAL SKILLS"); and, in very long lines that hold a whole CV
+or advert, ALL CAPS aliases and "Alias:" after a sentence end ("... weekends. The role: ...").
+The vocabulary lives in data/lexicon/sections.toml.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+from .errors import LexiconError
+from .models import Section
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+MAX_HEADING_WORDS = 6
+MAX_LOOSE_WORDS = 4  # the "ends with an alias" rule is riskier; keep it to really short lines
+LONG_LINE = 200  # a line this long is a whole document flattened onto one line
+_MINOR_WORDS = frozenset({"and", "&", "of", "in", "for", "the", "to", "/"})  # allowed lower-case in Title Case
+
+# Leading decoration: bullets, markdown (#, *, >, _), rules, and list numbering "1." "iv)" "a.".
+_LEAD = re.compile(r"(?:[#*=_~>|•·▪►■◆♦●○◦➢✓✔\-–—]+\s*|\(?(?:\d{1,2}|[ivxIVX]{1,4}|[a-zA-Z])[.)]\s+)*")
+# Trailing decoration: colon, markdown emphasis, rules. Not a full stop: "skills." ends a sentence.
+_TRAIL = re.compile(r"[\s:*#=_~|\-–—]*$")
+# "Heading: content" at a line start: up to 60 characters without a colon, then ": " and text.
+_INLINE = re.compile(r"([^:\n]{1,60}?)\s*:\s*\S")
+# A mid-line "Alias:" heading must follow the line start or the end of a sentence or list item.
+_SENTENCE_END = frozenset(".!?•♦▪●■➢✓|;)")
+_BULLETS = frozenset("•·▪●○◦➢✓✔►")
+
+
+class Vocabulary(NamedTuple):
+    exact: dict[str, str]  # normalised alias -> kind
+    squashed: dict[str, str]  # alias without spaces -> kind, for "E X P E R I E N C E"
+    anywhere: re.Pattern[str]  # every alias, for long lines
+
+
+class _Found(NamedTuple):
+    block_start: int  # where the heading's line (with its decoration) starts
+    start: int
+    end: int
+    kind: str
+
+
+def normalise(text: str) -> str:
+    """Lower-case words only: 'Skills & Competencies:' -> 'skills and competencies'."""
+    text = text.casefold().replace("’", "'").replace("&", " and ")
+    return " ".join(re.sub(r"[^\w']+|_", " ", text).split())
+
+
+def default_headings_path() -> Path:
+    return Path(str(resources.files("cv_matcher") / "data" / "lexicon" / "sections.toml"))
+
+
+@lru_cache(maxsize=4)
+def load_headings(path: str | None = None) -> Mapping[str, tuple[str, ...]]:
+    """Load and validate `[kinds.<kind>] headings = [...]` (default: the packaged sections.toml)."""
+    where = Path(path) if path is not None else default_headings_path()
+    try:
+        data = tomllib.loads(where.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LexiconError(where, [f"cannot load section headings: {exc}"]) from exc
+    problems: list[str] = []
+    kinds = data.get("kinds")
+    if not isinstance(kinds, dict) or not kinds:
+        raise LexiconError(where, ["no [kinds.<kind>] tables"])
+    headings: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    for kind, table in kinds.items():
+        aliases = table.get("headings") if isinstance(table, dict) else None
+        if not isinstance(aliases, list) or not aliases or not all(isinstance(a, str) for a in aliases):
+            problems.append(f"kinds.{kind}.headings must be a non-empty list of strings")
+            continue
+        for alias in aliases:
+            key = normalise(alias)
+            if key in owner:
+                problems.append(f"heading '{alias}' is listed under both '{owner[key]}' and '{kind}'")
+            owner[key] = kind
+        headings[kind] = tuple(aliases)
+    if problems:
+        raise LexiconError(where, problems)
+    return headings
+
+
+@lru_cache(maxsize=8)
+def _vocabulary(frozen: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
+    exact = {normalise(alias): kind for kind, aliases in frozen for alias in aliases}
+    squashed = {key.replace(" ", ""): kind for key, kind in exact.items()}
+    # Longest first so "work experience" wins over "experience"; flexible spaces and "&"/"and".
+    patterns = [r"\s+".join(re.escape(w) if w != "and" else r"(?:and|&)" for w in key.split())
+                for key in sorted(exact, key=len, reverse=True)]
+    anywhere = re.compile(r"(?<![\w&])(?:" + "|".join(patterns) + r")(?![\w&])", re.IGNORECASE)
+    return Vocabulary(exact, squashed, anywhere)
+
+
+def split_sections(text: str, headings: Mapping[str, list[str]] | Mapping[str, tuple[str, ...]] | None = None
+                   ) -> tuple[Section, ...]:
+    """Detect headings in `text` and return its sections in order.
+
+    `text[s.start:s.end] == s.heading`; a section's body runs from `end` to `body_end`, the start
+    of the next heading's line (or the end of the text).
+
+    >>> [(s.kind, s.heading) for s in split_sections("Jane\\nWORK EXPERIENCE\\nPMO Analyst\\nSkills: Excel")]
+    [('experience', 'WORK EXPERIENCE'), ('skills', 'Skills')]
+    """
+    source = load_headings() if headings is None else headings
+    vocab = _vocabulary(tuple(sorted((kind, tuple(aliases)) for kind, aliases in source.items())))
+    found = list(_find_headings(text, vocab))
+    return tuple(
+        Section(text[f.start:f.end], f.kind, f.start, f.end, found[i + 1].block_start if i + 1 < len(found) else len(text))
+        for i, f in enumerate(found)
+    )
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1
+
+
+def _find_headings(text: str, vocab: Vocabulary) -> Iterator[_Found]:
+    for offset, line in _lines(text):
+        if len(line) > LONG_LINE:
+            yield from _in_long_line(offset, line, vocab)
+            continue
+        lead = _LEAD.match(line)
+        start = lead.end() if lead else 0
+        end = start + len(_TRAIL.sub("", line[start:]))
+        if end <= start:
+            continue
+        candidate = line[start:end]
+        kind = _line_kind(candidate, line.rstrip().endswith(":"), vocab)
+        if kind is not None and _is_list_item(line[:start]) and not candidate.isupper():
+            kind = None  # "• Training" in a bullet list is an item; "■ EXPERIENCE" is a heading
+        if kind is not None:
+            yield _Found(offset, offset + start, offset + end, kind)
+            continue
+        inline = _INLINE.match(line, start)
+        if inline:
+            # Exact aliases only (or ALL CAPS): "Delivered staff training: ..." is no heading.
+            kind = _line_kind(inline.group(1), False, vocab)
+            if kind is not None:
+                yield _Found(offset, offset + inline.start(1), offset + inline.end(1), kind)
+
+
+def _is_list_item(lead: str) -> bool:
+    return lead.strip() in {"-", "*", "+"} or any(c in _BULLETS for c in lead)
+
+
+def _line_kind(candidate: str, has_colon: bool, vocab: Vocabulary) -> str | None:
+    words = candidate.split()
+    if not words or len(words) > MAX_HEADING_WORDS or candidate[0].islower():
+        return None  # a lower-case start is a sentence wrapped onto this line
+    key = normalise(candidate)
+    if key in vocab.exact:
+        return vocab.exact[key]
+    if len(words) >= 3 and all(len(w) == 1 for w in words):  # letter-spaced "S K I L L S"
+        return vocab.squashed.get(key.replace(" ", ""))
+    shouting = candidate.isupper() and sum(c.isalpha() for c in candidate) >= 3
+    titled = has_colon and all(w[0].isupper() or w in _MINOR_WORDS for w in words)
+    if len(words) <= MAX_LOOSE_WORDS and (shouting or titled):
+        # "OTHER TECHNICAL SKILLS", "Relevant IT skills:" end with an alias of one kind.
+        parts = key.split()
+        for i in range(1, len(parts)):
+            kind = vocab.exact.get(" ".join(parts[i:]))
+            if kind is not None:
+                return kind
+    return None
+
+
+def _in_long_line(offset: int, line: str, vocab: Vocabulary) -> Iterator[_Found]:
+    """Headings inside a flattened document: ALL CAPS aliases, or 'Alias:' after a sentence end."""
+    for match in vocab.anywhere.finditer(line):
+        heading = match.group()
+        # ALL CAPS, and not the start of a longer ALL CAPS phrase ("PROJECT WORKER" is a title).
+        following = line[match.end():].split(maxsplit=1)
+        shouting = (heading.isupper() and sum(c.isalpha() for c in heading) >= 4
+                    and not (following and following[0].isupper() and following[0].isalpha() and len(following[0]) >= 4))
+        before = line[:match.start()].rstrip()
+        labelled = line[match.end():].lstrip(" ").startswith(":") and (not before or before[-1] in _SENTENCE_END)
+        if shouting or labelled:
+            start = offset + match.start()
+            yield _Found(start, start, offset + match.end(), vocab.exact[normalise(heading)])
