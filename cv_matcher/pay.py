@@ -31,6 +31,7 @@ PERIOD_WORDS = [("hour", "hour"), ("hr", "hour"), ("p/h", "hour"), ("ph", "hour"
                 ("annually", "year"), ("month", "month"), ("week", "week")]
 CONTRACT_RE = re.compile(r"\b(permanent|perm|contract|contractor|fixed[- ]term|temporary|temp|interim|freelance)\b", re.IGNORECASE)
 IR35_RE = re.compile(r"\b(inside|outside)\s+(?:of\s+)?IR35\b", re.IGNORECASE)
+YEAR_RE = re.compile(r"(?:19[5-9]|20[0-4])\d")
 SALARY_CUE = re.compile(r"salary|rate|pay|£|\$|€|per\s+(?:day|annum|hour)|p\.?a\.?\b|ir35|band|grade", re.IGNORECASE)
 
 
@@ -106,6 +107,26 @@ def _figure(m: re.Match[str], text: str) -> Pay | None:
     return Pay(lo, hi, currency or "GBP", period, m.group(0).strip(), m.start(), m.end())
 
 
+def _line_candidates(line: str) -> list[Pay]:
+    found = []
+    for m in PAY_RE.finditer(line):
+        signed = bool(m.group("loc") or m.group("hic"))
+        if not (signed or m.group("tail").strip() or re.search(r"salary|rate|pay", line, re.I)):
+            continue
+        if not signed and not m.group("lok") and not m.group("tail").strip() and YEAR_RE.fullmatch(m.group(0).strip()):
+            continue  # "in 2023" is a year, not a salary
+        pay = _figure(m, line)
+        if pay is not None:
+            found.append(pay)
+    # A figure with a currency sign or a period beats a bare number on the same line.
+    found.sort(key=lambda p: not (p.text[:1] in CURRENCY_SIGNS or _has_period(p.text)))
+    return found
+
+
+def _has_period(text: str) -> bool:
+    return bool(re.search(r"per |/|p\.?a|p/?[dh]|hour|day|annum|year", text, re.I))
+
+
 def find_pay(text: str, grades: Mapping[str, list[float]] | None = None) -> Pay | None:
     """The document's pay: the first plausible figure on a line that talks about pay."""
     emp, ir35 = _employment(text)
@@ -113,12 +134,10 @@ def find_pay(text: str, grades: Mapping[str, list[float]] | None = None) -> Pay 
         line = line_m.group(0)
         if not SALARY_CUE.search(line):
             continue
-        for m in PAY_RE.finditer(line):
-            if not (m.group("loc") or m.group("hic") or m.group("tail").strip() or re.search(r"salary|rate|pay", line, re.I)):
-                continue
-            pay = _figure(m, line)
-            if pay is not None:
-                return Pay(pay.min, pay.max, pay.currency, pay.period, pay.text, line_m.start() + pay.start, line_m.start() + pay.end, emp, ir35)
+        candidates = _line_candidates(line)
+        if candidates:
+            pay = candidates[0]
+            return Pay(pay.min, pay.max, pay.currency, pay.period, pay.text, line_m.start() + pay.start, line_m.start() + pay.end, emp, ir35)
     if grades:
         for m in GRADE_RE.finditer(text):
             key = re.sub(r"\s+", " ", m.group(1).lower()).replace("band", "band ").replace("grade", "grade ").replace("  ", " ").strip()

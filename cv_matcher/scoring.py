@@ -36,11 +36,14 @@ class Verdict:
 
 
 def title_position_factor(text: str, ev: Evidence, settings: Mapping[str, float]) -> float:
-    """1.0 when a title stands as a title (own short line, line start, document top), else small."""
+    """1.0 when a title stands as a title, else small. A title stands as one at the top of the
+    document, or at the start of a line and written with a capital ("PMO Manager, Acme"); a
+    lower-case mention mid-sentence ("sent to the account managers") is only a mention."""
+    if ev.start < 120:
+        return 1.0
     line_start = text.rfind("\n", 0, ev.start) + 1
-    line_end = text.find("\n", ev.end)
-    line = text[line_start:len(text) if line_end < 0 else line_end]
-    if ev.start < 120 or len(line.split()) <= 9 or not text[line_start:ev.start].strip(" \t•-*|:"):
+    at_line_start = not text[line_start:ev.start].strip(" \t•-*|:>·")
+    if at_line_start and ev.text[:1].isupper():
         return 1.0
     return float(settings.get("title_mention_factor", 0.25))
 

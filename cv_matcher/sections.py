@@ -163,13 +163,15 @@ def _is_list_item(lead: str) -> bool:
 
 def _line_kind(candidate: str, has_colon: bool, vocab: Vocabulary) -> str | None:
     words = candidate.split()
-    if not words or len(words) > MAX_HEADING_WORDS or candidate[0].islower():
+    if not words or candidate[0].islower():
         return None  # a lower-case start is a sentence wrapped onto this line
     key = normalise(candidate)
-    if key in vocab.exact:
-        return vocab.exact[key]
     if len(words) >= 3 and all(len(w) == 1 for w in words):  # letter-spaced "S K I L L S"
         return vocab.squashed.get(key.replace(" ", ""))
+    if len(words) > MAX_HEADING_WORDS:
+        return None
+    if key in vocab.exact:
+        return vocab.exact[key]
     shouting = candidate.isupper() and sum(c.isalpha() for c in candidate) >= 3
     titled = has_colon and all(w[0].isupper() or w in _MINOR_WORDS for w in words)
     if len(words) <= MAX_LOOSE_WORDS and (shouting or titled):

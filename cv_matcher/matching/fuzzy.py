@@ -56,7 +56,13 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
 
 def _words(doc: "Doc") -> list[tuple[int, int, int]]:
     """(token index, start char, end char) of each token that holds a letter or digit."""
-    return [(t.i, t.idx, t.idx + len(t.text)) for t in doc if any(c.isalnum() for c in t.text)]
+    out = []
+    for t in doc:
+        stripped = t.text.strip("/\\|()[]{}<>:;,.!?\"'*•-–—")
+        if any(c.isalnum() for c in stripped):
+            start = t.idx + t.text.index(stripped)
+            out.append((t.i, start, start + len(stripped)))
+    return out
 
 
 def _ngrams(text: str, words: list[tuple[int, int, int]], n: int) -> Iterator[tuple[str, int, int]]:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # spaCy is imported lazily: `--help` and text reading must no
     from ..lexicon import Lexicon
 
 # Determiners and possessives that CVs put inside duty phrases ("set up a PMO", "set up the PMO").
-DETERMINERS = ("a", "an", "the", "our", "their", "his", "her", "its", "my", "new")
+DETERMINERS = ("a", "an", "the", "our", "their", "his", "her", "its", "my")
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +58,9 @@ def alias_variants(alias: str) -> set[str]:
     for i, w in enumerate(words):
         if w.lower() in DETERMINERS:
             for det in DETERMINERS + ("",):
-                out.add(" ".join(x for x in words[:i] + [det] + words[i + 1:] if x))
+                variant = " ".join(x for x in words[:i] + [det] + words[i + 1:] if x)
+                if len(variant.split()) >= 2:  # never shrink a phrase to one bare word
+                    out.add(variant)
     return out
 
 

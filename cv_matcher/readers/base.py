@@ -37,11 +37,15 @@ def check_limit(source: str, limits: ReadLimits, name: str, value: int, what: st
     limit = getattr(limits, name)
     if value <= limit:
         return
-    if name.endswith("_bytes"):
-        shown = f"{value / MB:.1f} MB, over the {limit / MB:g} MB limit"
-    else:
-        shown = f"{value:,}, over the {limit:,} limit"
+    unit = "bytes" if name.endswith("_bytes") else ""
+    shown = f"{_amount(value, unit)}, over the {_amount(limit, unit)} limit"
     raise LimitExceededError(source, f"{what} is {shown} ({name}; raise it with {LIMIT_OPTIONS[name]})")
+
+
+def _amount(value: int, unit: str) -> str:
+    if unit == "bytes" and value >= MB:
+        return f"{value / MB:.1f} MB"
+    return f"{value:,} {unit}".rstrip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,20 +114,22 @@ def join_pdf_pages(pages: Sequence[Sequence[str]]) -> str:
 # --- Mojibake ------------------------------------------------------------------------------------
 
 
-def _cp1252_chars(first: int, last: int) -> str:
-    return "".join(bytes([b]).decode("cp1252", errors="ignore") for b in range(first, last + 1))
+# Byte <-> character of cp1252 as Windows applies it: the five bytes cp1252 leaves undefined
+# (81 8D 8F 90 9D) pass through as the C1 controls U+0081... so "â€\x9d" (a mangled ”) survives.
+_BYTE_CHARS = {b: bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0x100)}
+_CHAR_BYTES = {ord(ch): b for b, ch in _BYTE_CHARS.items()}
+
+
+def _chars(first: int, last: int) -> str:
+    return "[" + re.escape("".join(_BYTE_CHARS[b] for b in range(first, last + 1))) + "]"
 
 
 # UTF-8 read as cp1252 turns each multi-byte sequence into a lead char (bytes C2-F4: Â...ô) followed
 # by continuation chars (bytes 80-BF: € ‚ ... ¿). Match exactly that shape so ordinary accented
 # words ("café", "Zürich") never match.
-_CONT = "[" + re.escape(_cp1252_chars(0x80, 0xBF)) + "]"
+_CONT = _chars(0x80, 0xBF)
 _MOJIBAKE = re.compile(
-    "(?:"
-    f"[{re.escape(_cp1252_chars(0xC2, 0xDF))}]{_CONT}"
-    f"|[{re.escape(_cp1252_chars(0xE0, 0xEF))}]{_CONT}{{2}}"
-    f"|[{re.escape(_cp1252_chars(0xF0, 0xF4))}]{_CONT}{{3}}"
-    ")+"
+    f"(?:{_chars(0xC2, 0xDF)}{_CONT}|{_chars(0xE0, 0xEF)}{_CONT}{{2}}|{_chars(0xF0, 0xF4)}{_CONT}{{3}})+"
 )
 
 
@@ -144,7 +146,7 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     def fix(match: re.Match[str]) -> str:
         nonlocal repaired
         try:
-            fixed = match.group().encode("cp1252").decode("utf-8")
+            fixed = bytes(_CHAR_BYTES[ord(ch)] for ch in match.group()).decode("utf-8")
         except UnicodeError:
             return match.group()
         if not all(_plausible(ch) for ch in fixed):

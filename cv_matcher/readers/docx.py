@@ -123,7 +123,7 @@ def _bullet(paragraph: Any) -> str:
 
 def _table(table: Any) -> Iterator[str]:
     """One line per row with cells joined by ' | ' when every cell is one line; otherwise each
-    cell's lines in turn (layout tables: a date column beside a description)."""
+    cell's lines in turn (layout tables: a date column beside a description; nested tables)."""
     for row in table.iterchildren(f"{W}tr"):
         cells: list[list[str]] = []
         for cell in row.iterchildren(f"{W}tc"):
@@ -133,7 +133,7 @@ def _table(table: Any) -> Iterator[str]:
             lines = [line for block in _blocks(cell) for line in block.split("\n") if line.strip()]
             if lines:
                 cells.append(lines)
-        if cells and all(len(lines) == 1 for lines in cells):
+        if cells and all(len(lines) == 1 for lines in cells) and row.find(f".//{W}tbl") is None:
             yield " | ".join(lines[0] for lines in cells)
         else:
             yield from (line for lines in cells for line in lines)

@@ -16,9 +16,9 @@ from ..errors import DocumentReadError, EncryptedDocumentError, NoTextLayerError
 from .base import Extracted, ReadLimits, check_limit
 from .clean import drop_repeated_margins, join_pdf_pages
 
-# pdfminer logs font-descriptor noise at WARNING for many real PDFs; a library must not print it.
-logging.getLogger("pdfminer").addHandler(logging.NullHandler())
-logging.getLogger("pdfminer").propagate = False
+# pdfminer logs font-descriptor noise at WARNING for many real PDFs ("Could not get FontBBox"),
+# which would reach the user's console. Its errors still get through; lower the level to debug it.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 ENGINES = ("pdfminer", "pdfium")
 NOT_A_PDF = "not a valid PDF (truncated or corrupt)"

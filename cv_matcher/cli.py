@@ -1,0 +1,274 @@
+"""The `cv-matcher` command: a thin shell over cv_matcher.api.
+
+Heavy modules (spaCy, pdfminer) are imported only inside commands that need them, so
+`cv-matcher --help` is instant. Every CvMatcherError becomes a one-line message and exit 1;
+usage errors exit 2 (click's convention).
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from .errors import CvMatcherError
+
+FORMATS = ("text", "json", "markdown")  # kept in step with reporting.REPORTERS (tested)
+
+
+def _fail(exc: CvMatcherError) -> "click.exceptions.Exit":
+    click.echo(f"cv-matcher: error: {exc}", err=True)
+    return click.exceptions.Exit(1)
+
+
+def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Translate our errors (and a broken pipe) at the boundary: one line, no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CvMatcherError as exc:
+            raise _fail(exc) from None
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise click.exceptions.Exit(0) from None
+
+    return wrapper
+
+
+def reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that reads documents."""
+    options = [
+        click.option("--lexicon", "lexicon_path", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Use the lexicon in this folder instead of the shipped one."),
+        click.option("--pdf-engine", type=click.Choice(["pdfminer", "pdfium"]), default="pdfminer", show_default=True,
+                     help="Library that reads PDFs."),
+        click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=None, help="Refuse files larger than this (default 20)."),
+        click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Refuse PDFs with more pages (default 50)."),
+        click.option("--max-chars", type=click.IntRange(min=100), default=None, help="Refuse documents with more text (default 500000)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_limits(max_file_mb: float | None, max_pages: int | None, max_chars: int | None) -> Any:
+    from .readers import ReadLimits
+
+    changes: dict[str, int] = {}
+    if max_file_mb is not None:
+        changes["max_file_bytes"] = int(max_file_mb * 1024 * 1024)
+    if max_pages is not None:
+        changes["max_pages"] = max_pages
+    if max_chars is not None:
+        changes["max_chars"] = max_chars
+    return ReadLimits(**changes)
+
+
+def _source(path: str, input_format: str | None) -> tuple[str, bytes | None]:
+    """A path, or standard input for '-' (its format sniffed, or given by --input-format)."""
+    if path != "-":
+        return path, None
+    data = sys.stdin.buffer.read()
+    fmt = input_format or ("pdf" if data.startswith(b"%PDF") else "docx" if data.startswith(b"PK") else "txt")
+    return f"<stdin>.{fmt}", data
+
+
+def _load(path: str, input_format: str | None, ctx: dict[str, Any]) -> Any:
+    from .api import load
+
+    name, data = _source(path, input_format)
+    return load(name, data=data, limits=ctx["limits"], pdf_engine=ctx["pdf_engine"])
+
+
+def _ctx(lexicon_path: Path | None, pdf_engine: str, max_file_mb: float | None, max_pages: int | None,
+         max_chars: int | None) -> dict[str, Any]:
+    return {"lexicon": None if lexicon_path is None else str(lexicon_path), "pdf_engine": pdf_engine,
+            "limits": make_limits(max_file_mb, max_pages, max_chars)}
+
+
+input_format_option = click.option("--input-format", type=click.Choice(["txt", "pdf", "docx"]), default=None,
+                                   help="Format of standard input when FILE is '-' (sniffed if omitted).")
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pmo-cv-matcher", prog_name="cv-matcher")
+def cli() -> None:
+    """Place CVs and job adverts on the PMO career ladder, with evidence.
+
+    \b
+    Levels: 1 Project Management Assistant, 2 Project Co-ordinator,
+            3 PMO / Project Support Analyst, 4 Senior PMO / PMO Manager / ProgMO;
+            0 means not a PMO-family document.
+    Example: cv-matcher score sample_cvs/cv09_pmo_analyst_two_column.pdf
+    """
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@input_format_option
+@reading_options
+@guarded
+def text(file: str, fmt: str, input_format: str | None, **opts: Any) -> None:
+    """Show what cv-matcher reads from FILE: the cleaned text with its sections marked.
+
+    Example: cv-matcher text sample_cvs/cv12_pmo_analyst_tables.docx
+    """
+    import json
+
+    doc = _load(file, input_format, _ctx(**opts))
+    if fmt == "json":
+        click.echo(json.dumps(doc.to_dict(), indent=2, ensure_ascii=False))
+        return
+    pos = 0
+    for sec in doc.sections:
+        click.echo(doc.text[pos:sec.start], nl=False)
+        click.echo(click.style(f"[[{sec.kind}]] ", fg="cyan"), nl=False)
+        pos = sec.start
+    click.echo(doc.text[pos:])
+
+
+def _report_command(kind: str) -> Callable[..., None]:
+    def command(file: str, fmt: str, input_format: str | None, target_level: int | None = None, **opts: Any) -> None:
+        from .api import analyse, report
+        from .reporting import render
+
+        ctx = _ctx(**opts)
+        doc = _load(file, input_format, ctx)
+        result = report(analyse(doc, kind=kind, lexicon=ctx["lexicon"]), lexicon=ctx["lexicon"], target_level=target_level)
+        click.echo(render(result, fmt), nl=False)
+
+    return command
+
+
+@cli.command()
+@click.argument("cv")
+@format_option
+@click.option("--target-level", type=click.IntRange(1, 4), default=None, help="Gap report against this level (default: the next one up).")
+@input_format_option
+@reading_options
+@guarded
+def score(cv: str, fmt: str, target_level: int | None, input_format: str | None, **opts: Any) -> None:
+    """Score one CV: its level, confidence, reasons and gap report. CV may be '-' for stdin.
+
+    Example: cv-matcher score sample_cvs/cv11_senior_project_admin_rank3.txt --format json
+    """
+    _report_command("cv")(cv, fmt, input_format, target_level, **opts)
+
+
+@cli.command()
+@click.argument("advert")
+@format_option
+@input_format_option
+@reading_options
+@guarded
+def classify(advert: str, fmt: str, input_format: str | None, **opts: Any) -> None:
+    """Classify one job advert: its level, pay and requirements. ADVERT may be '-' for stdin.
+
+    Example: cv-matcher classify sample_ads/ad03_pmo_analyst_contract.txt
+    """
+    _report_command("advert")(advert, fmt, input_format, **opts)
+
+
+@cli.command()
+@click.argument("cv")
+@click.argument("advert")
+@format_option
+@reading_options
+@guarded
+def match(cv: str, advert: str, fmt: str, **opts: Any) -> None:
+    """Match a CV against an advert: fit score, each requirement met / partly met / missing.
+
+    Example: cv-matcher match sample_cvs/cv09_pmo_analyst_two_column.pdf sample_ads/ad03_pmo_analyst_contract.txt
+    """
+    from .api import match_cv_to_advert
+    from .reporting import render_match
+
+    ctx = _ctx(**opts)
+    cv_doc, ad_doc = _load(cv, None, ctx), _load(advert, None, ctx)
+    click.echo(render_match(match_cv_to_advert(cv_doc, ad_doc, lexicon=ctx["lexicon"]), fmt), nl=False)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--quiet", is_flag=True, help="Print only the summary lines, not each miss.")
+@reading_options
+@guarded
+def evaluate(folder: Path, quiet: bool, **opts: Any) -> None:
+    """Compare levels and certifications with FOLDER/labels.csv (file,kind,rank,certifications,note).
+
+    Prints level accuracy, within-one accuracy, a confusion matrix, certification
+    precision / recall / F1, and the same for the hard cases (notes starting "hard:").
+
+    Example: cv-matcher evaluate sample_cvs
+    """
+    from .api import analyse_file
+    from .evaluation import evaluate_folder
+
+    if not (folder / "labels.csv").is_file():
+        raise click.UsageError(f"{folder}: no labels.csv in this folder")
+    ctx = _ctx(**opts)
+    result = evaluate_folder(folder, lambda p, k: analyse_file(p, kind=k, lexicon=ctx["lexicon"], limits=ctx["limits"],
+                                                                pdf_engine=ctx["pdf_engine"]))
+    click.echo("\n".join(result.lines(verbose=not quiet)))
+
+
+@cli.group()
+def lexicon() -> None:
+    """Check or list the lexicon (the vocabulary and the ladder's weights)."""
+
+
+@lexicon.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@guarded
+def lexicon_check(path: Path | None) -> None:
+    """Validate a lexicon folder and list every problem at once (default: the shipped lexicon).
+
+    Example: cv-matcher lexicon check my_lexicon/
+    """
+    from .errors import LexiconError
+    from .lexicon import load_lexicon
+
+    try:
+        lex = load_lexicon(path)
+    except LexiconError as exc:
+        click.echo(f"cv-matcher: lexicon {exc.path}: {len(exc.problems)} problem(s)", err=True)
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        raise click.exceptions.Exit(1) from None
+    kinds: dict[str, int] = {}
+    for term in lex.terms.values():
+        kinds[term.kind] = kinds.get(term.kind, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    click.echo(f"{lex.path}: OK - {lex.name} {lex.version}: {len(lex.terms)} terms ({summary}), {len(lex.ranks)} levels")
+
+
+@lexicon.command("show")
+@click.option("--kind", type=click.Choice(["duty", "skill", "tool", "title", "certification", "experience"]), default=None)
+@click.option("--lexicon", "lexicon_path", type=click.Path(file_okay=False, path_type=Path), default=None)
+@guarded
+def lexicon_show(kind: str | None, lexicon_path: Path | None) -> None:
+    """List the lexicon's terms: id, kind, level weights and label.
+
+    Example: cv-matcher lexicon show --kind certification
+    """
+    from .lexicon import load_lexicon
+
+    lex = load_lexicon(lexicon_path)
+    for term in sorted(lex.terms.values(), key=lambda t: (t.kind, t.id)):
+        if kind is None or term.kind == kind:
+            weights = " ".join(f"L{r}:{w:g}" for r, w in term.levels) or f"({term.family})"
+            click.echo(f"{term.id:<32} {term.kind:<13} {weights:<28} {term.label}")
+
+
+def main() -> None:
+    cli(prog_name="cv-matcher")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""Render report objects for people and programs. REPORTERS maps a format name to a renderer;
+the CLI builds its --format choices from it."""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from . import markdown, text
+
+Renderer = Callable[[dict[str, Any]], str]
+
+
+def _json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False)
+
+
+REPORTERS: dict[str, Renderer] = {"text": text.render_report, "json": _json, "markdown": markdown.render_report}
+MATCH_REPORTERS: dict[str, Renderer] = {"text": text.render_match, "json": _json, "markdown": markdown.render_match}
+
+
+def render(report: dict[str, Any], fmt: str) -> str:
+    return REPORTERS[fmt](report)
+
+
+def render_match(report: dict[str, Any], fmt: str) -> str:
+    return MATCH_REPORTERS[fmt](report)

@@ -1,0 +1,64 @@
+"""Plain-text summaries: short enough to read in a terminal, with the reasons that matter."""
+from __future__ import annotations
+
+from typing import Any
+
+MAX_REASONS = 6
+MAX_GAPS = 8
+
+
+def _level_line(report: dict[str, Any]) -> str:
+    lvl = report["level"]
+    if lvl["rank"] == 0:
+        return f"Level: not a PMO-family document (confidence {lvl['confidence']:.2f})"
+    return f"Level: {lvl['rank']} - {lvl['label']} (confidence {lvl['confidence']:.2f})"
+
+
+def _pay_line(pay: dict[str, Any] | None) -> str | None:
+    if not pay:
+        return None
+    amount = f"{pay['min']:,.2f}" if pay["min"] == pay["max"] else f"{pay['min']:,.2f}-{pay['max']:,.2f}"
+    extra = ", ".join(x for x in (pay.get("employment"), pay.get("ir35") and f"{pay['ir35']} IR35", pay.get("grade")) if x)
+    return f"Pay: {amount} {pay['currency']} per {pay['period']}" + (f" ({extra})" if extra else "") + f"  [\"{pay['text']}\"]"
+
+
+def render_report(report: dict[str, Any]) -> str:
+    lines = [f"{report['source']}  ({report['kind']})", _level_line(report)]
+    scores = "  ".join(f"L{s['rank']}={s['score']:.2f}" for s in report["level_scores"] if s["rank"] > 0)
+    lines.append(f"Scores: {scores}")
+    if report.get("title"):
+        lines.append(f"Title: {report['title']['text']}")
+    if report.get("experience_years") is not None:
+        lines.append(f"Experience: {report['experience_years']:g} years")
+    if report.get("required_years") is not None:
+        lines.append(f"Years asked: {report['required_years']:g}")
+    pay = _pay_line(report.get("pay"))
+    if pay:
+        lines.append(pay)
+    certs = [f"{c['label']} [{c['status']}]" for c in report["certifications"]]
+    lines.append("Certifications: " + (", ".join(certs) if certs else "none found"))
+    lines.append("Why:")
+    lines += [f"  {r}" for r in report["reasons"][:MAX_REASONS + 1]]
+    for w in report.get("warnings", []):
+        lines.append(f"Warning: {w}")
+    gaps = report.get("gaps")
+    if gaps:
+        target = gaps["target"]
+        lines.append(f"Gaps for level {target['rank']} - {target['label']}:")
+        for item in gaps["missing"][:MAX_GAPS]:
+            lines.append(f"  [{item['status']}] {item['category']}: {item['label']} - {item['suggestion']}")
+        if not gaps["missing"]:
+            lines.append("  nothing missing")
+    return "\n".join(lines) + "\n"
+
+
+def render_match(report: dict[str, Any]) -> str:
+    lf = report["level_fit"]
+    lines = [f"CV: {report['cv']}", f"Advert: {report['advert']}",
+             f"Fit: {report['fit']:.2f} (requirements {report['requirements_fit']:.2f}; level: {lf['note']})"]
+    for req in report["requirements"]:
+        cv_ev = req["cv_evidence"][0]["text"] if req["cv_evidence"] else ""
+        lines.append(f"  [{req['status']:<10}] {req['requirement']:<9} {req['label']}" + (f"  <- \"{cv_ev}\"" if cv_ev else ""))
+    if report["missing_essentials"]:
+        lines.append("Missing essentials: " + "; ".join(report["missing_essentials"]))
+    return "\n".join(lines) + "\n"
