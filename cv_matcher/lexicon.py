@@ -39,7 +39,7 @@ class Term:
     cased: tuple[str, ...] = ()
     levels: tuple[tuple[int, float], ...] = ()
     family: str = "pmo"
-    pmo: bool = False
+    pmo: float = 0.0  # how strongly the term alone shows PMO-family work (0 = not at all, 1 = fully)
     fuzzy: bool = True
     min_score: float = 90.0
     requires_context: tuple[str, ...] = ()
@@ -140,6 +140,15 @@ def _parse_levels(raw: Any, where: str, valid_ranks: set[int], problems: list[st
     return tuple(sorted(out))
 
 
+def _family_weight(value: Any, where: str, problems: list[str]) -> float:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, (int, float)) and 0 <= value <= 1:
+        return float(value)
+    problems.append(f"{where}: 'pmo' must be true/false or a number in [0, 1]")
+    return 0.0
+
+
 def _parse_term(raw: dict[str, Any], file: str, valid_ranks: set[int], problems: list[str]) -> Term | None:
     tid = raw.get("id")
     where = f"{file}: term '{tid}'"
@@ -171,7 +180,7 @@ def _parse_term(raw: dict[str, Any], file: str, valid_ranks: set[int], problems:
     return Term(
         id=tid, label=str(label or tid), kind=str(kind), aliases=aliases, cased=cased,
         levels=_parse_levels(raw.get("levels", {}), where, valid_ranks, problems),
-        family=str(family), pmo=bool(raw.get("pmo", False)), fuzzy=bool(raw.get("fuzzy", True)), min_score=float(min_score),
+        family=str(family), pmo=_family_weight(raw.get("pmo", 0.0), where, problems), fuzzy=bool(raw.get("fuzzy", True)), min_score=float(min_score),
         requires_context=_str_list(raw, "requires_context", where, problems),
         reject_context=_str_list(raw, "reject_context", where, problems),
         prerequisite=raw.get("prerequisite"), alternative=raw.get("alternative"),

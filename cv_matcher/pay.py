@@ -111,7 +111,8 @@ def _line_candidates(line: str) -> list[Pay]:
     found = []
     for m in PAY_RE.finditer(line):
         signed = bool(m.group("loc") or m.group("hic"))
-        if not (signed or m.group("tail").strip() or re.search(r"salary|rate|pay", line, re.I)):
+        cued = re.search(r"(?:salary|rate|pay|wage)\b[^0-9]{0,25}$", line[:m.start()], re.I)
+        if not (signed or m.group("tail").strip() or cued):
             continue
         if not signed and not m.group("lok") and not m.group("tail").strip() and YEAR_RE.fullmatch(m.group(0).strip()):
             continue  # "in 2023" is a year, not a salary

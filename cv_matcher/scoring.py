@@ -95,7 +95,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             family_parts.append((-float(against_w.get(term.family, 0.0)) * factor, f"{term.label} ('{mentions[0].text}')"))
             continue
         if term.pmo:
-            gain = factor * (max(w for _, w in term.levels) if term.levels else 1.0)
+            gain = term.pmo * factor * (max(w for _, w in term.levels) if term.levels else 1.0)
             family += gain
             family_parts.append((gain, f"{term.label} ('{mentions[0].text}')"))
         contributions[term_id] = {rank: factor * w for rank, w in term.levels}

@@ -119,10 +119,11 @@ def split_sections(text: str, headings: Mapping[str, list[str]] | Mapping[str, t
     source = load_headings() if headings is None else headings
     vocab = _vocabulary(tuple(sorted((kind, tuple(aliases)) for kind, aliases in source.items())))
     found = list(_find_headings(text, vocab))
-    return tuple(
-        Section(text[f.start:f.end], f.kind, f.start, f.end, found[i + 1].block_start if i + 1 < len(found) else len(text))
-        for i, f in enumerate(found)
-    )
+    if not found:
+        return ()
+    body_ends = [f.block_start for f in found[1:]] + [len(text)]
+    return tuple(Section(text[f.start:f.end], f.kind, f.start, f.end, body_end)
+                 for f, body_end in zip(found, body_ends, strict=True))
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -190,8 +191,9 @@ def _in_long_line(offset: int, line: str, vocab: Vocabulary) -> Iterator[_Found]
         heading = match.group()
         # ALL CAPS, and not the start of a longer ALL CAPS phrase ("PROJECT WORKER" is a title).
         following = line[match.end():].split(maxsplit=1)
+        next_word = following[0] if following else ""
         shouting = (heading.isupper() and sum(c.isalpha() for c in heading) >= 4
-                    and not (following and following[0].isupper() and following[0].isalpha() and len(following[0]) >= 4))
+                    and not (next_word.isupper() and next_word.isalpha() and len(next_word) >= 4))
         before = line[:match.start()].rstrip()
         labelled = line[match.end():].lstrip(" ").startswith(":") and (not before or before[-1] in _SENTENCE_END)
         if shouting or labelled:

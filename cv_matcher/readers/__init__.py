@@ -20,7 +20,7 @@ from ..errors import CvMatcherError, DocumentReadError, EmptyDocumentError, Unsu
 from ..models import Document
 from ..sections import split_sections
 from . import docx, pdf, text
-from .base import Extracted, ReadLimits, Reader, check_limit
+from .base import Extracted, Reader, ReadLimits, check_limit
 from .clean import clean_text
 
 __all__ = ["READERS", "ReadLimits", "Reader", "read_bytes", "read_document", "supported_suffixes"]

@@ -83,12 +83,12 @@ def drop_repeated_margins(pages: Sequence[Sequence[str]], margins: Sequence[set[
     two pages is kept on its first page only (contact details often live there).
     """
     seen_on: Counter[str] = Counter()
-    for lines, idx in zip(pages, margins):
+    for lines, idx in zip(pages, margins, strict=True):
         seen_on.update({_line_key(lines[i]) for i in idx if any(c.isalnum() for c in lines[i])})
     repeated = {key for key, count in seen_on.items() if count >= 2}
     kept_once: set[str] = set()
     out: list[list[str]] = []
-    for lines, idx in zip(pages, margins):
+    for lines, idx in zip(pages, margins, strict=True):
         page: list[str] = []
         for i, line in enumerate(lines):
             key = _line_key(line)

@@ -73,8 +73,7 @@ def _header_footer_texts(document: Any) -> tuple[list[str], list[str]]:
 
 def _unique(texts: list[str]) -> list[str]:
     # The same header is often defined for first/odd/even pages and for every section.
-    seen: set[str] = set()
-    return [t for t in texts if not (t in seen or seen.add(t))]
+    return list(dict.fromkeys(texts))
 
 
 def _blocks(container: Any) -> Iterator[str]:

@@ -269,7 +269,7 @@ def order_lines(boxes: list[Box]) -> list[Line]:
 
 
 def _pdfium_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[list[str]], list[set[int]]]:
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     try:
         pdf = pdfium.PdfDocument(data)

@@ -49,11 +49,11 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
                 raise DocumentReadError(source, f"not valid {encoding} despite its byte-order mark") from exc
     if b"\x00" in data:
         # NULs in text only come from UTF-16 (or UTF-32); anything else with NULs is binary.
-        encoding = _utf16_without_bom(data)
-        if encoding is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             raise DocumentReadError(source, BINARY)
         try:
-            return data.decode(encoding), encoding
+            return data.decode(utf16), utf16
         except UnicodeDecodeError as exc:
             raise DocumentReadError(source, BINARY) from exc
     try:
