@@ -96,13 +96,19 @@ def _next_rank(lex: Lexicon, rank: int) -> int:
     return min(ranks) if rank == 0 else min(max(ranks), rank + 1)
 
 
-def report(analysis: Analysis, *, lexicon: Lexicon | str | Path | None = None, target_level: int | None = None) -> dict[str, Any]:
-    """The public report object (JSON keys are a contract: see report.schema.json)."""
+def report(analysis: Analysis, *, lexicon: Lexicon | str | Path | None = None, target_level: int | None = None,
+           advert: Analysis | None = None) -> dict[str, Any]:
+    """The public report object (JSON keys are a contract: see report.schema.json). For a CV the
+    gap report is against `advert` if given, else `target_level`, else the next level up."""
     from .report import build_report
 
     lex = get_lexicon(lexicon)
     gaps: GapReport | None = None
-    if analysis.kind == "cv":
+    if analysis.kind == "cv" and advert is not None:
+        from .match import advert_gap_report
+
+        gaps = advert_gap_report(analysis, advert, lex)
+    elif analysis.kind == "cv":
         target = target_level if target_level is not None else _next_rank(lex, analysis.verdict.rank)
         gaps = gap_report(analysis.evidence, lex, target, years=analysis.years,
                           against="chosen-level" if target_level is not None else "next-level")

@@ -134,13 +134,15 @@ def text(file: str, fmt: str, input_format: str | None, **opts: Any) -> None:
 
 
 def _report_command(kind: str) -> Callable[..., None]:
-    def command(file: str, fmt: str, input_format: str | None, target_level: int | None = None, **opts: Any) -> None:
+    def command(file: str, fmt: str, input_format: str | None, target_level: int | None = None, advert: str | None = None,
+                **opts: Any) -> None:
         from .api import analyse, report
         from .reporting import render
 
         ctx = _ctx(**opts)
         doc = _load(file, input_format, ctx)
-        result = report(analyse(doc, kind=kind, lexicon=ctx["lexicon"]), lexicon=ctx["lexicon"], target_level=target_level)
+        ad = None if advert is None else analyse(_load(advert, None, ctx), kind="advert", lexicon=ctx["lexicon"])
+        result = report(analyse(doc, kind=kind, lexicon=ctx["lexicon"]), lexicon=ctx["lexicon"], target_level=target_level, advert=ad)
         click.echo(render(result, fmt), nl=False)
 
     return command
@@ -150,15 +152,18 @@ def _report_command(kind: str) -> Callable[..., None]:
 @click.argument("cv")
 @format_option
 @click.option("--target-level", type=click.IntRange(1, 4), default=None, help="Gap report against this level (default: the next one up).")
+@click.option("--advert", default=None, help="Gap report against this job advert instead of a level.")
 @input_format_option
 @reading_options
 @guarded
-def score(cv: str, fmt: str, target_level: int | None, input_format: str | None, **opts: Any) -> None:
+def score(cv: str, fmt: str, target_level: int | None, advert: str | None, input_format: str | None, **opts: Any) -> None:
     """Score one CV: its level, confidence, reasons and gap report. CV may be '-' for stdin.
 
     Example: cv-matcher score sample_cvs/cv11_senior_project_admin_rank3.txt --format json
     """
-    _report_command("cv")(cv, fmt, input_format, target_level, **opts)
+    if target_level is not None and advert is not None:
+        raise click.UsageError("use --target-level or --advert, not both")
+    _report_command("cv")(cv, fmt, input_format, target_level, advert, **opts)
 
 
 @cli.command()

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from .lexicon import Lexicon
 from .matching.context import clause, has_cue
-from .models import Evidence
+from .models import Evidence, GapItem, GapReport
 
 if TYPE_CHECKING:
     from .api import Analysis
@@ -31,10 +31,22 @@ def _family(term_id: str) -> str:
     return next((p for p in FAMILY_PREFIXES if term_id.startswith(p)), term_id)
 
 
-def _status(term_id: str, kind: str, cv: "Analysis") -> tuple[str, list[Evidence]]:
+def _implies(held_id: str, wanted_id: str, lex: Lexicon) -> bool:
+    """A held certification meets a requirement for itself or for any exam before it on its ladder."""
+    seen = set()
+    current: str | None = held_id
+    while current is not None and current not in seen:
+        if current == wanted_id:
+            return True
+        seen.add(current)
+        current = lex.terms[current].prerequisite
+    return False
+
+
+def _status(term_id: str, kind: str, cv: "Analysis", lex: Lexicon) -> tuple[str, list[Evidence]]:
     same = [e for e in cv.evidence if e.term_id == term_id]
     if kind == "certification":
-        held = [e for e in same if e.status in (None, "held")]
+        held = [e for e in cv.evidence if e.kind == "certification" and e.status in (None, "held") and _implies(e.term_id, term_id, lex)]
         if held:
             return "met", held
         related = [e for e in cv.evidence if e.kind == "certification" and _family(e.term_id) == _family(term_id)]
@@ -60,7 +72,7 @@ def match_report(cv: "Analysis", advert: "Analysis", lex: Lexicon) -> dict[str, 
             entry["requirement"] = "essential"
     total = got = 0.0
     for entry in requirements.values():
-        status, evs = _status(entry["id"], entry["kind"], cv)
+        status, evs = _status(entry["id"], entry["kind"], cv, lex)
         entry["status"] = status
         entry["cv_evidence"] = [e.to_dict() for e in evs[:3]]
         weight = REQUIREMENT_WEIGHT[entry["requirement"]]
@@ -83,6 +95,22 @@ def match_report(cv: "Analysis", advert: "Analysis", lex: Lexicon) -> dict[str, 
         "requirements": ordered,
         "missing_essentials": [e["label"] for e in ordered if e["requirement"] == "essential" and e["status"] == "missing"],
     }
+
+
+def advert_gap_report(cv: "Analysis", advert: "Analysis", lex: Lexicon) -> GapReport:
+    """The advert's requirements as a gap report for the CV (used by `score --advert`)."""
+    from .gaps import CATEGORY
+
+    result = match_report(cv, advert, lex)
+    items = []
+    for req in result["requirements"]:
+        term = lex.terms[req["id"]]
+        evs = tuple(e for e in cv.evidence if e.term_id == req["id"])[:2]
+        suggestion = "Shown in the CV." if req["status"] == "met" else (term.suggest or f"Show {term.label}.")
+        items.append(GapItem(term.id, term.label, CATEGORY[term.kind], REQUIREMENT_WEIGHT[req["requirement"]], req["status"],
+                             suggestion, evs, req["requirement"]))
+    lvl = lex.level(advert.verdict.rank)
+    return GapReport(lvl.rank, lvl.id, lvl.label, "advert", tuple(items))
 
 
 def _level_note(cv_rank: int, ad_rank: int, lex: Lexicon) -> str:
