@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -40,6 +40,8 @@ _INLINE = re.compile(r"([^:\n]{1,60}?)\s*:\s*\S")
 # A mid-line "Alias:" heading must follow the line start or the end of a sentence or list item.
 _SENTENCE_END = frozenset(".!?•♦▪●■➢✓|;)")
 _BULLETS = frozenset("•·▪●○◦➢✓✔►")
+_NEXT_WORD = re.compile(r"\s*(\S+)")
+_COLON = re.compile(r" *:")
 
 
 class Vocabulary(NamedTuple):
@@ -106,8 +108,7 @@ def _vocabulary(frozen: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
     return Vocabulary(exact, squashed, anywhere)
 
 
-def split_sections(text: str, headings: Mapping[str, list[str]] | Mapping[str, tuple[str, ...]] | None = None
-                   ) -> tuple[Section, ...]:
+def split_sections(text: str, headings: Mapping[str, Sequence[str]] | None = None) -> tuple[Section, ...]:
     """Detect headings in `text` and return its sections in order.
 
     `text[s.start:s.end] == s.heading`; a section's body runs from `end` to `body_end`, the start
@@ -189,13 +190,14 @@ def _in_long_line(offset: int, line: str, vocab: Vocabulary) -> Iterator[_Found]
     """Headings inside a flattened document: ALL CAPS aliases, or 'Alias:' after a sentence end."""
     for match in vocab.anywhere.finditer(line):
         heading = match.group()
-        # ALL CAPS, and not the start of a longer ALL CAPS phrase ("PROJECT WORKER" is a title).
-        following = line[match.end():].split(maxsplit=1)
-        next_word = following[0] if following else ""
-        shouting = (heading.isupper() and sum(c.isalpha() for c in heading) >= 4
-                    and not (next_word.isupper() and next_word.isalpha() and len(next_word) >= 4))
-        before = line[:match.start()].rstrip()
-        labelled = line[match.end():].lstrip(" ").startswith(":") and (not before or before[-1] in _SENTENCE_END)
-        if shouting or labelled:
+        if heading.isupper() and sum(c.isalpha() for c in heading) >= 4:
+            # ...but not the start of a longer ALL CAPS phrase: "PROJECT WORKER" is a job title.
+            following = _NEXT_WORD.match(line, match.end())
+            word = following.group(1) if following else ""
+            accept = not (word.isupper() and word.isalpha() and len(word) >= 4)
+        else:
+            before = len(line[:match.start()].rstrip(" "))  # the alias' start, spaces skipped back
+            accept = bool(_COLON.match(line, match.end())) and (before == 0 or line[before - 1] in _SENTENCE_END)
+        if accept:
             start = offset + match.start()
             yield _Found(start, start, offset + match.end(), vocab.exact[normalise(heading)])

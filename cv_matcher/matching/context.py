@@ -62,7 +62,7 @@ def clause(text: str, start: int, end: int) -> tuple[str, int]:
     return text[left:right].lower(), left
 
 
-def _nearest(clause_text: str, offset_in_clause: int, cue_sets: Mapping[str, Iterable[str]]) -> str | None:
+def _nearest(clause_text: str, offset_in_clause: int, cue_sets: Mapping[str, Iterable[str]]) -> tuple[str, int] | None:
     best: tuple[int, str] | None = None
     for status, cues in cue_sets.items():
         for cue in cues:
@@ -70,14 +70,14 @@ def _nearest(clause_text: str, offset_in_clause: int, cue_sets: Mapping[str, Ite
                 dist = abs(m.start() - offset_in_clause)
                 if best is None or dist < best[0]:
                     best = (dist, status)
-    return None if best is None else best[1]
+    return None if best is None else (best[1], best[0])
 
 
 def cv_status(doc: Document, start: int, end: int, ctx: Mapping[str, object]) -> str:
     cues = ctx.get("cv_status", {})
     text, left = clause(doc.text, start, end)
     found = _nearest(text, start - left, cues)  # type: ignore[arg-type]
-    return found or "held"
+    return found[0] if found else "held"
 
 
 def advert_status(doc: Document, start: int, end: int, ctx: Mapping[str, object]) -> str:
@@ -85,9 +85,16 @@ def advert_status(doc: Document, start: int, end: int, ctx: Mapping[str, object]
     text, left = clause(doc.text, start, end)
     if has_cue(text, cues.get("not_required", ())):
         return "not-required"
-    found = _nearest(text, start - left, {"essential": cues.get("essential", ()), "desirable": cues.get("desirable", ())})
-    if found:
-        return found
+    offset = start - left
+    essential = _nearest(text, offset, {"essential": cues.get("essential", ())})
+    desirable = _nearest(text, offset, {"desirable": cues.get("desirable", ())})
+    strong = _nearest(text, offset, {"essential": cues.get("strong_essential", ())})
+    # A softener ("ideally", "an advantage") in the clause wins over a generic "you will have",
+    # unless a firm word ("essential", "must") sits closer to the mention.
+    if desirable and not (strong and strong[1] < desirable[1]):
+        return "desirable"
+    if essential:
+        return "essential"
     section = doc.section_at(start)
     if section is not None:
         if section.kind in cues.get("desirable_sections", ()):

@@ -75,7 +75,7 @@ def _ngrams(text: str, words: list[tuple[int, int, int]], n: int) -> Iterator[tu
             yield gram, first[1], last[2]
 
 
-_SHORT_WORD = re.compile(r"(?<![a-z0-9])[a-z]{2,4}(?![a-z0-9])")
+_SHORT_WORD = re.compile(r"(?<![a-z0-9])[a-z]{1,4}(?![a-z0-9])")
 
 
 def short_words(text: str) -> frozenset[str]:

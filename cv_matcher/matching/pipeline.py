@@ -56,7 +56,7 @@ def alias_variants(alias: str) -> set[str]:
     if len(words) == 2 and len(alias) <= 16:
         out.add("".join(words))
     for i, w in enumerate(words):
-        if w.lower() in DETERMINERS:
+        if 0 < i < len(words) - 1 and w.lower() in DETERMINERS:  # inside the phrase only ("IPMA Level A" keeps its A)
             for det in DETERMINERS + ("",):
                 variant = " ".join(x for x in words[:i] + [det] + words[i + 1:] if x)
                 if len(variant.split()) >= 2:  # never shrink a phrase to one bare word

@@ -34,15 +34,29 @@ def _greedy(ordered: list[Candidate], taken: list[Candidate]) -> None:
             taken.append(cand)
 
 
+def _merge_same_term(exact: list[Candidate]) -> list[Candidate]:
+    """Overlapping spans of one term become one span ("Set up the PMO" + "PMO from scratch")."""
+    out: list[Candidate] = []
+    for cand in sorted(exact, key=lambda c: (c.term_id, c.start, -c.end)):
+        last = out[-1] if out else None
+        if last is not None and last.term_id == cand.term_id and cand.start < last.end:
+            if cand.end > last.end:
+                out[-1] = Candidate(last.term_id, last.start, cand.end, last.method, last.alias, last.score)
+            continue
+        out.append(cand)
+    return out
+
+
 def resolve(candidates: list[Candidate]) -> list[Candidate]:
     """Keep a set of non-overlapping candidates, chosen by the policy above."""
-    exact = [c for c in candidates if c.method != "fuzzy"]
+    exact = _merge_same_term([c for c in candidates if c.method != "fuzzy"])
     fuzzy = [f for f in candidates if f.method == "fuzzy"
              and not any(e.term_id == f.term_id and e.overlaps(f) for e in exact)]
     fuzzy.sort(key=lambda c: (-c.score, c.end - c.start, c.start))
     fuzzy_kept: list[Candidate] = []
     _greedy(fuzzy, fuzzy_kept)
-    promoted = [f for f in fuzzy_kept if any(f.strictly_contains(e) for e in exact)]
+    promoted = [f for f in fuzzy_kept if any(f.strictly_contains(e) for e in exact)
+                and not any(e.overlaps(f) and e.end - e.start >= f.end - f.start for e in exact)]
     taken: list[Candidate] = list(promoted)
     _greedy(sorted(exact, key=lambda c: (-(c.end - c.start), c.start, c.term_id)), taken)
     _greedy([f for f in fuzzy_kept if f not in promoted], taken)

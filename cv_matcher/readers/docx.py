@@ -32,11 +32,16 @@ def read(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = N
     _check_package(data, source, limits)
     import docx
 
-    document = docx.Document(io.BytesIO(data))
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except ValueError as exc:  # "file '<BytesIO>' is not a Word file, content type is '...'"
+        raise DocumentReadError(source, f"not a DOCX: {str(exc).rpartition(', ')[2]}") from exc
+    except KeyError as exc:  # a package part the content types or relationships promise is absent
+        raise DocumentReadError(source, f"not a DOCX: missing part {exc}") from exc
     headers, footers = _header_footer_texts(document)
     body = list(_blocks(document.element.body))
     parts = _unique(headers) + body + _unique(footers)
-    return Extracted("\n".join(parts), "docx", {"paragraphs": str(len(body))})
+    return Extracted("\n".join(parts), "docx", {"blocks": str(len(body))})
 
 
 def _check_package(data: bytes, source: str, limits: ReadLimits) -> None:

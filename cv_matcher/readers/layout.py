@@ -30,10 +30,10 @@ class Line(NamedTuple):
     text: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Box:
-    """A text box: lines that belong together (a paragraph, a heading, a date). Mutable:
-    merge_fragments() moves lines between boxes."""
+    """A text box: lines that belong together (a paragraph, a heading, a date). Mutable, compared
+    by identity: merge_fragments() moves lines between boxes."""
 
     lines: list[Line]
 

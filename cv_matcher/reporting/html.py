@@ -1,0 +1,104 @@
+"""Batch results as one self-contained HTML page: summary, level chart, a sortable and filterable
+table, and a detail panel per document with its evidence highlighted in context.
+
+The page loads nothing from anywhere (inline CSS and JS, a CSP that forbids network access) and
+every value taken from a document is escaped by jinja2's autoescape: a CV may contain <script>.
+The template builds markup only; this module turns records into plain values for it.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from ..store import Record
+from .csv_out import format_pay
+
+CONTEXT_CHARS = 60  # characters shown either side of an evidence span
+EVIDENCE_PER_TERM = 3  # a term seen twenty times needs three examples, not twenty
+CHART = {"width": 560, "height": 150, "bar": 64, "gap": 24, "top": 20}
+
+
+def evidence_contexts(report: dict[str, Any], text: str, width: int = CONTEXT_CHARS) -> dict[str, list[str]]:
+    """{"start:end": [before, span, after]} for every offset pair in the report (not in "match",
+    whose advert offsets point into another text). Computed where the text is, so the HTML can
+    show evidence in context without carrying whole documents."""
+    out: dict[str, list[str]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            start, end = node.get("start"), node.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text):
+                before = ("…" if start > width else "") + re.sub(r"\s+", " ", text[max(0, start - width):start])
+                after = re.sub(r"\s+", " ", text[end:end + width]) + ("…" if end + width < len(text) else "")
+                out[f"{start}:{end}"] = [before, text[start:end], after]
+            for key, value in node.items():
+                if key != "match":
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(report)
+    return out
+
+
+def _snippets(evidence: list[dict[str, Any]], contexts: dict[str, list[str]]) -> list[dict[str, str]]:
+    out = []
+    for ev in evidence[:EVIDENCE_PER_TERM]:
+        before, span, after = contexts.get(f"{ev['start']}:{ev['end']}", ["", ev["text"], ""])
+        out.append({"before": before, "span": span, "after": after, "section": ev.get("section") or "", "reason": ev.get("reason", "")})
+    return out
+
+
+def _doc(i: int, rec: Record) -> dict[str, Any]:
+    base = {"idx": i, "source": rec.source, "name": os.path.basename(rec.source), "kind": rec.kind, "error": rec.error}
+    rep = rec.report
+    if rep is None:
+        return {**base, "ok": False, "level_key": "failed"}
+    ctx = rec.contexts
+    gaps = rep.get("gaps")
+    years = rep["experience_years"] if rep["kind"] == "cv" else rep.get("required_years")
+    return {
+        **base, "ok": True, "level_key": str(rep["level"]["rank"]), "rank": rep["level"]["rank"], "label": rep["level"]["label"],
+        "confidence": rep["level"]["confidence"], "scores": [s for s in rep["level_scores"] if s["rank"] > 0],
+        "reasons": rep["reasons"], "warnings": rep["warnings"], "pay": format_pay(rep.get("pay")), "years": years,
+        "title": rep["title"]["text"] if rep.get("title") else "",
+        "certs": [{"id": c["id"], "label": c["label"], "status": c["status"], "snippets": _snippets(c["evidence"], ctx)}
+                  for c in rep["certifications"]],
+        "skills": [{"label": s["label"], "kind": s["kind"], "family": s["family"], "snippets": _snippets(s["evidence"], ctx)}
+                   for s in rep["skills"]],
+        "gaps": gaps, "match": rep.get("match"),
+        "fit": rep["match"]["fit"] if "match" in rep else None,
+    }
+
+
+def _chart(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Bars for levels 0-4 and failures, heights scaled to the largest count."""
+    labels = {d["rank"]: d["label"] for d in docs if d["ok"]}
+    counts = {str(r): 0 for r in range(5)} | {"failed": 0}
+    for d in docs:
+        counts[d["level_key"]] = counts.get(d["level_key"], 0) + 1
+    top = max(counts.values()) or 1
+    bars, c = [], CHART
+    for n, (key, count) in enumerate(counts.items()):
+        h = round((c["height"] - c["top"]) * count / top)
+        name = "Failed" if key == "failed" else labels.get(int(key), f"Level {key}")
+        bars.append({"key": key, "count": count, "name": name, "short": "failed" if key == "failed" else f"L{key}",
+                     "x": c["gap"] + n * (c["bar"] + c["gap"]), "y": c["height"] - h, "h": h, "w": c["bar"]})
+    return bars
+
+
+def render(records: Iterable[Record], *, with_fit: bool = False, title: str = "cv-matcher batch report",
+           advert: str | None = None, generated: str | None = None) -> str:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=PackageLoader("cv_matcher", "data/templates"), undefined=StrictUndefined,
+                      autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True, lstrip_blocks=True)
+    docs = [_doc(i, r) for i, r in enumerate(records)]
+    levels = [b for b in _chart(docs) if b["count"]]
+    generated = generated or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return env.get_template("report.html.j2").render(
+        title=title, docs=docs, bars=_chart(docs), levels=levels, chart=CHART, with_fit=with_fit, advert=advert,
+        generated=generated, failed=[d for d in docs if not d["ok"]])
