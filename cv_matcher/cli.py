@@ -271,6 +271,12 @@ def lexicon_show(kind: str | None, lexicon_path: Path | None) -> None:
             click.echo(f"{term.id:<32} {term.kind:<13} {weights:<28} {term.label}")
 
 
+from .batch_cli import batch, results  # noqa: E402  (batch_cli imports the helpers above)
+
+cli.add_command(batch)
+cli.add_command(results)
+
+
 def main() -> None:
     cli(prog_name="cv-matcher")
 

@@ -90,14 +90,15 @@ def gap_report(evidence: Iterable[Evidence], lexicon: Lexicon, target: int, *, y
         hits = found.get(term.id, [])
         in_work = [h for h in hits if h.section not in ("skills", "summary")]
         status = "met" if in_work else ("partly-met" if hits else "missing")
+        advice = term.suggest or f"Gain and show experience of {term.label[0].lower() + term.label[1:]}."
         suggestion = "Shown in the CV." if status == "met" else (
-            "Listed, but no role shows it in practice: " + term.suggest if status == "partly-met" else term.suggest)
+            "Listed, but no role shows it in practice: " + advice if status == "partly-met" else advice)
         items.append(GapItem(term.id, term.label, CATEGORY[term.kind], term.weight(target), status, suggestion, tuple(hits[:2])))
     items += _certification_items(lexicon, target, _held(evidence), years)
     exp = _experience_item(lexicon, target, years)
     if exp is not None:
         items.append(exp)
     order = {"duties": 0, "experience": 1, "certifications": 2, "skills": 3, "tools": 4}
-    items.sort(key=lambda i: (order[i.category], -i.weight, i.label))
+    items.sort(key=lambda i: (order[i.category], -i.weight))  # stable: ties keep the lexicon's (advice) order
     lvl = lexicon.level(target)
     return GapReport(lvl.rank, lvl.id, lvl.label, against, tuple(items))

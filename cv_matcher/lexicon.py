@@ -243,6 +243,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
                 continue
             if term.id in terms:
                 problems.append(f"{file.name}: duplicate term id '{term.id}' (also in {terms[term.id].file})")
+                continue
             terms[term.id] = term
     _cross_check(terms, levels, problems)
     if problems:

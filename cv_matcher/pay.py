@@ -104,7 +104,10 @@ def _figure(m: re.Match[str], text: str) -> Pay | None:
     period = _period(tail, lo)
     if m.group("upto") and m.group("upto").strip().lower().startswith("up") and not m.group("hi"):
         lo = hi = lo  # "up to £750": the max is stated; keep min = max, the level bands read the figure
-    return Pay(lo, hi, currency or "GBP", period, m.group(0).strip(), m.start(), m.end())
+    raw = m.group(0)
+    start = m.start() + len(raw) - len(raw.lstrip())
+    text_ = raw.strip()
+    return Pay(lo, hi, currency or "GBP", period, text_, start, start + len(text_))
 
 
 def _line_candidates(line: str) -> list[Pay]:

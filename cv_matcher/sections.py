@@ -195,9 +195,13 @@ def _in_long_line(offset: int, line: str, vocab: Vocabulary) -> Iterator[_Found]
             following = _NEXT_WORD.match(line, match.end())
             word = following.group(1) if following else ""
             accept = not (word.isupper() and word.isalpha() and len(word) >= 4)
+        elif _COLON.match(line, match.end()):  # "Alias:" right after a sentence or list item ends
+            before = match.start()
+            while before and line[before - 1] == " ":
+                before -= 1
+            accept = before == 0 or line[before - 1] in _SENTENCE_END
         else:
-            before = len(line[:match.start()].rstrip(" "))  # the alias' start, spaces skipped back
-            accept = bool(_COLON.match(line, match.end())) and (before == 0 or line[before - 1] in _SENTENCE_END)
+            accept = False
         if accept:
             start = offset + match.start()
             yield _Found(start, start, offset + match.end(), vocab.exact[normalise(heading)])

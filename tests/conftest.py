@@ -1,0 +1,37 @@
+"""Shared fixtures. Costly or external things only; small documents are built inside each test."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# ../shared beside the checkout: real documents by others (never copied into the project).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+
+
+def corpus_files(folder: str, pattern: str = "*") -> list[Path]:
+    """Files of a corpus folder for parametrize; empty when ../shared is absent."""
+    where = CORPUS / folder
+    return sorted(p for p in where.glob(pattern) if p.is_file()) if where.is_dir() else []
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared corpus folder, or skip the test when this checkout has no ../shared."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is absent")
+    return CORPUS
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def samples_cvs() -> Path:
+    return ROOT / "sample_cvs"
+
+
+@pytest.fixture(scope="session")
+def samples_ads() -> Path:
+    return ROOT / "sample_ads"
