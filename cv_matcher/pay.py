@@ -70,15 +70,29 @@ def _period(tail: str, low: float) -> str:
     return "year"
 
 
-def _employment(text: str) -> tuple[str | None, str | None]:
-    kinds = {m.group(1).lower() for m in CONTRACT_RE.finditer(text)}
-    emp = None
+def _kind_of(text: str) -> str | None:
+    kinds = {m.group(1).lower().replace(" ", "-") for m in CONTRACT_RE.finditer(text)}
     if kinds & {"permanent", "perm"}:
-        emp = "permanent"
-    elif kinds & {"contract", "contractor", "interim", "freelance"}:
-        emp = "contract"
-    elif kinds & {"temporary", "temp", "fixed-term", "fixed term"}:
-        emp = "temporary"
+        return "permanent"
+    if kinds & {"contract", "contractor", "interim", "freelance"}:
+        return "contract"
+    if kinds & {"temporary", "temp", "fixed-term"}:
+        return "temporary"
+    return None
+
+
+JOB_TYPE_LINE = re.compile(r"^\s*(?:contract|job type|employment(?: type)?|type|contract type|duration)\s*:.*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _employment(text: str, pay_line: str = "") -> tuple[str | None, str | None]:
+    """Permanent / contract / temporary, from the pay line, a "Contract:" line, or the opening
+    of the document, in that order: a mention deep in the duties ("permanent and contract staff")
+    says nothing about this job."""
+    emp = _kind_of(pay_line)
+    if emp is None:
+        emp = next((k for m in JOB_TYPE_LINE.finditer(text) if (k := _kind_of(m.group(0)))), None)
+    if emp is None:
+        emp = _kind_of(text[:400])
     m = IR35_RE.search(text)
     return emp, (m.group(1).lower() if m else None)
 
@@ -133,7 +147,6 @@ def _has_period(text: str) -> bool:
 
 def find_pay(text: str, grades: Mapping[str, list[float]] | None = None) -> Pay | None:
     """The document's pay: the first plausible figure on a line that talks about pay."""
-    emp, ir35 = _employment(text)
     for line_m in re.finditer(r"[^\n]+", text):
         line = line_m.group(0)
         if not SALARY_CUE.search(line):
@@ -141,7 +154,9 @@ def find_pay(text: str, grades: Mapping[str, list[float]] | None = None) -> Pay 
         candidates = _line_candidates(line)
         if candidates:
             pay = candidates[0]
+            emp, ir35 = _employment(text, line)
             return Pay(pay.min, pay.max, pay.currency, pay.period, pay.text, line_m.start() + pay.start, line_m.start() + pay.end, emp, ir35)
+    emp, ir35 = _employment(text)
     if grades:
         for m in GRADE_RE.finditer(text):
             key = re.sub(r"\s+", " ", m.group(1).lower()).replace("band", "band ").replace("grade", "grade ").replace("  ", " ").strip()
