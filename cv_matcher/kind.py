@@ -15,18 +15,25 @@ ADVERT_CUES = re.compile(
 CV_CUES = re.compile(
     r"\b(?:curriculum vitae|résumé|resume|profile|personal statement|employment history|work history|career history|"
     r"professional experience|work experience|education|references available|interests|hobbies|linkedin\.com/in|"
-    r"i am|i have|my role|achievements)\b",
+    r"i am|i have|my role|achievements|education details|skill details|company details|experience - \d+ months|"
+    r"bachelor of|master of|b\.?sc|m\.?sc|mba|university|college|gpa)\b",
     re.IGNORECASE,
 )
 FIRST_PERSON = re.compile(r"\b(?:I|my)\b")
+# A CV lists what its writer did ("Managed ...", "Led ..."); an advert says what "you will" do.
+PAST_TENSE_START = re.compile(r"(?m)^[\W\d]*(?:[A-Z][a-z]+ed|Led|Built|Ran|Drove|Oversaw|Wrote|Took|Kept|Made)\b")
 
 
 def detect_kind(doc: Document) -> str:
     """'advert' or 'cv', by weighing recruiting phrases against CV structure and first person."""
     text = doc.text[:20000]
     advert = len(ADVERT_CUES.findall(text))
+    from .experience import date_ranges
+
     cv = len(CV_CUES.findall(text)) + min(5, len(FIRST_PERSON.findall(text)) // 2)
-    cv += sum(1 for s in doc.sections if s.kind in ("experience", "education", "interests", "contact")) * 2
-    advert += sum(1 for s in doc.sections if s.kind in ("responsibilities", "requirements", "essential", "desirable", "about_role",
-                                                         "about_company", "benefits")) * 2
+    cv += min(6, len(date_ranges(text))) + min(6, len(PAST_TENSE_START.findall(text)))
+    # Distinct section kinds, not repeats: CVs often repeat "Responsibilities:" under every job.
+    kinds = {s.kind for s in doc.sections}
+    cv += 2 * len(kinds & {"experience", "education", "interests", "contact", "references", "achievements"})
+    advert += 2 * len(kinds & {"requirements", "essential", "desirable", "about_role", "about_company", "benefits", "pay"})
     return "advert" if advert > cv else "cv"

@@ -105,3 +105,13 @@ def test_no_non_pmo_corpus_document_gets_a_pmo_level(label: dict[str, str], corp
 def test_corpus_pmo_documents_are_placed(corpus: Path) -> None:
     for name, gold in [("resume-dataset/PMO_01.txt", 4), ("resume-dataset/PMO_02.txt", 3)]:
         assert analyse(load(corpus / name)).verdict.rank == gold
+
+
+def test_kind_detection_on_samples_and_corpus() -> None:
+    from cv_matcher.kind import detect_kind
+
+    paths = [(p, "cv") for p in (ROOT / "sample_cvs").iterdir() if p.suffix in (".txt", ".pdf", ".docx")]
+    paths += [(p, "advert") for p in (ROOT / "sample_ads").iterdir() if p.suffix in (".txt", ".pdf", ".docx")]
+    paths += [(CORPUS / lab["file"], lab["kind"]) for lab in _corpus_labels()]
+    wrong = [str(p) for p, kind in paths if detect_kind(load(p)) != kind]
+    assert not wrong
