@@ -44,6 +44,7 @@ class Term:
     min_score: float = 90.0
     requires_context: tuple[str, ...] = ()
     reject_context: tuple[str, ...] = ()
+    reject_document: tuple[str, ...] = ()  # cues anywhere in the document that rule the term out
     prerequisite: str | None = None
     alternative: str | None = None
     min_project_months: int | None = None
@@ -169,7 +170,7 @@ def _parse_term(raw: dict[str, Any], file: str, valid_ranks: set[int], problems:
     if not aliases and not cased:
         problems.append(f"{where}: needs at least one alias (aliases or cased)")
     known = {"id", "label", "kind", "aliases", "cased", "levels", "family", "pmo", "fuzzy", "min_score", "requires_context", "reject_context",
-             "prerequisite", "alternative", "min_project_months", "issuer", "suggest", "provenance"}
+             "reject_document", "prerequisite", "alternative", "min_project_months", "issuer", "suggest", "provenance"}
     for key in raw:
         if key not in known:
             problems.append(f"{where}: unknown field '{key}'")
@@ -183,6 +184,7 @@ def _parse_term(raw: dict[str, Any], file: str, valid_ranks: set[int], problems:
         family=str(family), pmo=_family_weight(raw.get("pmo", 0.0), where, problems), fuzzy=bool(raw.get("fuzzy", True)), min_score=float(min_score),
         requires_context=_str_list(raw, "requires_context", where, problems),
         reject_context=_str_list(raw, "reject_context", where, problems),
+        reject_document=_str_list(raw, "reject_document", where, problems),
         prerequisite=raw.get("prerequisite"), alternative=raw.get("alternative"),
         min_project_months=raw.get("min_project_months"), issuer=raw.get("issuer"),
         suggest=str(raw.get("suggest", "")), provenance=str(raw.get("provenance", "")), file=file,

@@ -14,7 +14,7 @@ CURRENCY_SIGNS = {"£": "GBP", "$": "USD", "€": "EUR"}
 CURRENCY_WORDS = {"gbp": "GBP", "usd": "USD", "eur": "EUR", "pounds": "GBP", "dollars": "USD", "euros": "EUR"}
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_AMOUNT = r"(?P<{n}c>[£$€])?\s?(?P<{n}>NUM)\s?(?P<{n}k>[kK](?![a-z]))?"
+_AMOUNT = r"(?P<{n}c>[£$€])?\s?(?P<{n}>NUM)(?![.,]?\d)(?!\s?(?:bn|m|mn|million|billion|%)\b)\s?(?P<{n}k>[kK](?![a-z]))?"
 # one figure or a range: "£325", "£325-£375", "25,000 to 30,000", "$78k-$92k"
 PAY_RE = re.compile(
     r"(?P<upto>up to\s+|upto\s+|to\s+)?"

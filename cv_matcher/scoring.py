@@ -53,6 +53,21 @@ def _multiplier(mentions: list[Evidence], term: Term, settings: Mapping[str, flo
     return min(float(settings.get("repeat_cap", 1.6)), 1.0 + float(settings.get("repeat_bonus", 0.2)) * (distinct - 1))
 
 
+def _supporting_role(term: Term, mentions: list[Evidence], text: str, lexicon: Lexicon) -> tuple[tuple[int, float], ...]:
+    """Senior work done *for* someone else ("collect updates so the PMO Manager can write the
+    highlight report") shows the supporting level, not the owner's: when every mention sits in a
+    clause with an assisting cue, the weight above level 2 is scaled down."""
+    cues = lexicon.context.get("assisting", ())
+    if not cues or not any(rank > 2 for rank, _ in term.levels):
+        return term.levels
+    from .matching.context import clause, has_cue
+
+    if not all(has_cue(clause(text, m.start, m.end)[0], cues) for m in mentions):
+        return term.levels
+    factor = float(lexicon.scoring.get("assisting_factor", 0.35))
+    return tuple((rank, w * factor if rank > 2 else w) for rank, w in term.levels)
+
+
 def _years_fit(years: float, lexicon: Lexicon) -> dict[int, float]:
     fits = {}
     for lvl in lexicon.levels:
@@ -81,6 +96,9 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     points: dict[int, float] = defaultdict(float)
     contributions: dict[str, dict[int, float]] = {}
     family = against = 0.0
+    # Families whose work (not just a title) shows: a look-alike title without its track's duties
+    # is a weaker prior ("Project Manager" who only coordinates is not on the delivery track).
+    track_work = {lexicon.terms[t].family for t in by_term if lexicon.terms[t].kind != "title"}
     family_parts: list[tuple[float, str]] = []
     for term_id, mentions in by_term.items():
         term = lexicon.terms[term_id]
@@ -91,6 +109,8 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
                 pos *= 1.5
             factor *= pos
         if term.family != "pmo":
+            if term.kind == "title" and term.family not in track_work:
+                factor *= float(s.get("unsupported_title_factor", 0.5))
             against += float(against_w.get(term.family, 0.0)) * factor
             family_parts.append((-float(against_w.get(term.family, 0.0)) * factor, f"{term.label} ('{mentions[0].text}')"))
             continue
@@ -98,8 +118,9 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             gain = term.pmo * factor * (max(w for _, w in term.levels) if term.levels else 1.0)
             family += gain
             family_parts.append((gain, f"{term.label} ('{mentions[0].text}')"))
-        contributions[term_id] = {rank: factor * w for rank, w in term.levels}
-        for rank, w in term.levels:
+        levels = _supporting_role(term, mentions, text, lexicon) if term.kind == "duty" else term.levels
+        contributions[term_id] = {rank: factor * w for rank, w in levels}
+        for rank, w in levels:
             points[rank] += factor * w
     if pay is not None:
         contributions["pay"] = _spread(level_fit(pay, lexicon.pay.get("bands", {}), lexicon.pay), float(kind_factor.get("pay", 1.5)))
@@ -120,8 +141,12 @@ def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str,
     best = max(ranks, key=lambda r: points.get(r, 0.0))
     chosen = 0
     if is_family:
-        floor = max(float(s.get("min_level_points", 1.0)), float(s.get("dominance", 0.7)) * points.get(best, 0.0))
-        chosen = max((r for r in ranks if points.get(r, 0.0) >= floor), default=best)
+        # The highest level that holds most of the best level's points; a jump of two or more
+        # levels above the best needs nearly all of them.
+        near, far = float(s.get("dominance", 0.7)), float(s.get("dominance_far", 0.95))
+        top = points.get(best, 0.0)
+        chosen = max((r for r in ranks if r >= best and points.get(r, 0.0) >= max(float(s.get("min_level_points", 1.0)),
+                                                                                 (near if r - best <= 1 else far) * top)), default=best)
     family_share = family / (family + against + float(s.get("family_min_points", 2.0)))
     scores = [LevelScore(0, lexicon.level(0).id, lexicon.level(0).label, round(0.0 if is_family else 1.0 - family_share, 3), 0.0)]
     for r in ranks:

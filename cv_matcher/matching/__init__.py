@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..models import Document, Evidence
-from .context import advert_status, cv_status, passes_guards
+from .context import advert_status, cv_status, has_cue, passes_guards
 from .fuzzy import build_index, fuzzy_hits
 from .pipeline import _norm_key, compile_matchers, make_doc
 from .resolve import Candidate, resolve
@@ -28,6 +28,10 @@ def _exact_candidates(sdoc: "Doc", lexicon: "Lexicon") -> list[Candidate]:
         alias = compiled.alias_of.get((term_id, _norm_key(span)), lexicon.terms[term_id].label)
         method = "exact" if span.text.lower() == lexicon.terms[term_id].label.lower() else "alias"
         out.append(Candidate(term_id, span.start_char, span.end_char, method, alias))
+    for match_id, s, e in (compiled.gapped(sdoc) if len(compiled.gapped) else ()):
+        term_id = vocab[match_id]
+        span = sdoc[s:e]
+        out.append(Candidate(term_id, span.start_char, span.end_char, "alias", lexicon.terms[term_id].label))
     for match_id, s, e in compiled.cased(sdoc):
         span = sdoc[s:e]
         out.append(Candidate(vocab[match_id], span.start_char, span.end_char, "exact", span.text))
@@ -51,7 +55,11 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
     candidates = _exact_candidates(sdoc, lexicon)
     candidates += [Candidate(h.term_id, h.start, h.end, "fuzzy", h.alias, h.score) for h in fuzzy_hits(sdoc, build_index(lexicon))]
     allowed = []
+    lowered = doc.text.lower()
+    ruled_out = {t.id for t in lexicon.terms.values() if t.reject_document and has_cue(lowered, t.reject_document)}
     for cand in candidates:
+        if cand.term_id in ruled_out:
+            continue
         term = lexicon.terms[cand.term_id]
         section = doc.section_at(cand.start)
         if section is not None and section.kind in ignored:

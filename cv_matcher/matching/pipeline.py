@@ -1,7 +1,20 @@
-"""The spaCy side: a blank English tokenizer that keeps hyphenated words whole, a normalising
-step, and PhraseMatchers compiled from the lexicon. Built once per process and lexicon."""
+"""The spaCy side: English tokenisation that keeps hyphenated words whole, a normalising step,
+and PhraseMatchers compiled from the lexicon. Built once per process and lexicon.
+
+Start-up matters (`cv-matcher score` on one CV is mostly start-up), so nothing here is heavier
+than it needs to be:
+- the tokenizer is spaCy's English tokenizer (same exceptions, prefixes, suffixes, infixes less
+  the letter-hyphen-letter rule, token and URL matches, the same Vocab) built directly rather
+  than through `spacy.blank("en")`, which also validates a config and then, when the infix rule
+  is replaced, compiles the infixes and loads the 1,300 tokenizer exceptions a second time;
+- patterns are added to the PhraseMatchers as sequences of attribute hashes, not Docs. An alias
+  whose words are plain letters/digits that no tokenizer rule touches is split on spaces (exactly
+  what the tokenizer would produce, decided by the tokenizer's own prefix/suffix/infix rules and
+  exceptions); any other alias goes through the tokenizer.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
@@ -9,8 +22,8 @@ from typing import TYPE_CHECKING, Iterable
 from .normalise import norm_word
 
 if TYPE_CHECKING:  # spaCy is imported lazily: `--help` and text reading must not pay for it
-    from spacy.language import Language
-    from spacy.matcher import PhraseMatcher
+    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokenizer import Tokenizer
     from spacy.tokens import Doc
 
     from ..lexicon import Lexicon
@@ -20,41 +33,79 @@ DETERMINERS = ("a", "an", "the", "our", "their", "his", "her", "its", "my")
 
 
 @lru_cache(maxsize=1)
-def blank_nlp() -> "Language":
-    import spacy
-    from spacy.util import compile_infix_regex
+def tokenizer() -> "Tokenizer":
+    """spaCy's English tokenizer with one change: the infix rule that splits letters-hyphen-letters
+    is dropped, so "co-ordinator" stays one token (normalised to "coordinator") and both spellings
+    meet. Tokens are what `spacy.blank("en")` with that infix change gives, lexical attributes too."""
+    from spacy.lang.en import English
+    from spacy.tokenizer import Tokenizer
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+    from spacy.vocab import create_vocab
 
-    nlp = spacy.blank("en")
-    # Drop the infix rule that splits letters-hyphen-letters: "co-ordinator" stays one token
-    # (normalised to "coordinator"), so both spellings meet.
-    nlp.tokenizer.infix_finditer = compile_infix_regex(_without_hyphen_infix(nlp)).finditer
-    return nlp
+    defaults = English.Defaults
+    return Tokenizer(
+        create_vocab("en", defaults),
+        rules=defaults.tokenizer_exceptions,
+        prefix_search=compile_prefix_regex(defaults.prefixes).search,
+        suffix_search=compile_suffix_regex(defaults.suffixes).search,
+        infix_finditer=compile_infix_regex(_without_hyphen_infix(defaults.infixes)).finditer,
+        token_match=defaults.token_match,
+        url_match=defaults.url_match,
+    )
 
 
-def _without_hyphen_infix(nlp: "Language") -> list[str]:
+def _without_hyphen_infix(infixes: Iterable[str]) -> list[str]:
     from spacy.lang.char_classes import ALPHA, HYPHENS
 
     hyphen_rule = r"(?<=[{a}0-9])(?:{h})(?=[{a}])".format(a=ALPHA, h=HYPHENS)
-    return [p for p in nlp.Defaults.infixes if p != hyphen_rule]
+    return [p for p in infixes if p != hyphen_rule]
 
 
 def make_doc(text: str) -> "Doc":
     """Tokenise and set each token's NORM to the normalised word form."""
-    doc = blank_nlp().make_doc(text)
+    doc = tokenizer()(text)
     for token in doc:
         token.norm_ = norm_word(token.text)
     return doc
 
 
-def alias_variants(alias: str) -> set[str]:
+_PLAIN = re.compile(r"[^\W_]+")  # letters and digits only
+
+
+@lru_cache(maxsize=None)
+def _plain_word(word: str) -> bool:
+    """True when the tokenizer keeps `word` whole and untouched: letters/digits only, no exception
+    for it, and none of its prefix, suffix or infix rules applies."""
+    tok = tokenizer()
+    return bool(_PLAIN.fullmatch(word)) and word not in tok.rules and not tok.find_prefix(word) \
+        and not tok.find_suffix(word) and not tok.find_infix(word)
+
+
+def words_of(text: str) -> list[str]:
+    """The token texts the tokenizer gives for `text`, cheaply: a split on single spaces when every
+    word is plain (see _plain_word), else the tokenizer itself."""
+    words = text.split(" ")
+    if all(map(_plain_word, words)):
+        return words
+    return [t.text for t in tokenizer()(text)]
+
+
+INSERTED_DETERMINERS = ("the", "a", "all", "our")
+
+
+def alias_variants(alias: str, *, verb_phrase: bool = False) -> set[str]:
     """Spellings of one alias worth matching: as written, hyphens as spaces, two words joined,
-    and with a determiner swapped or dropped ("set up a PMO" -> "set up the PMO", "set up PMO")."""
+    and with a determiner swapped or dropped ("set up a PMO" -> "set up the PMO", "set up PMO").
+    A two-word duty ("manage diaries") also matches with a determiner after its verb
+    ("manage the diaries"), as CVs write it."""
     out = {alias}
     if "-" in alias:
         out.add(alias.replace("-", " "))
     words = alias.split()
     if len(words) == 2 and len(alias) <= 16:
         out.add("".join(words))
+    if verb_phrase and len(words) == 2 and words[0].islower():
+        out.update(f"{words[0]} {det} {words[1]}" for det in INSERTED_DETERMINERS)
     for i, w in enumerate(words):
         if 0 < i < len(words) - 1 and w.lower() in DETERMINERS:  # inside the phrase only ("IPMA Level A" keeps its A)
             for det in DETERMINERS + ("",):
@@ -64,10 +115,25 @@ def alias_variants(alias: str) -> set[str]:
     return out
 
 
+GAP = " ... "  # in an alias: up to MAX_GAP words may stand here ("book ... crews" = "book survey and install crews")
+MAX_GAP = 3
+
+
+def gapped_pattern(alias: str) -> list[dict]:
+    """A token pattern for an alias with gaps: each part's normalised words, then a few words."""
+    pattern: list[dict] = []
+    for i, part in enumerate(alias.split(GAP)):
+        if i:
+            pattern.append({"IS_PUNCT": False, "IS_SPACE": False, "OP": f"{{0,{MAX_GAP}}}"})
+        pattern += [{"NORM": t.norm_} for t in make_doc(part.strip())]
+    return pattern
+
+
 @dataclass(frozen=True)
 class CompiledMatchers:
     norm: "PhraseMatcher"  # aliases on normalised word forms
     cased: "PhraseMatcher"  # acronyms that must keep their exact spelling ("PMP", "MSP")
+    gapped: "Matcher"  # aliases with gaps ("book ... crews")
     alias_of: dict[tuple[str, str], str]  # (term id, normalised alias key) -> the alias as written
 
 
@@ -75,27 +141,35 @@ def _norm_key(doc: "Doc") -> str:
     return " ".join(t.norm_ for t in doc)
 
 
-def _add(matcher: "PhraseMatcher", key: str, docs: Iterable["Doc"]) -> None:
-    docs = list(docs)
-    if docs:
-        matcher.add(key, docs)
-
-
 @lru_cache(maxsize=8)
 def compile_matchers(lexicon: "Lexicon") -> CompiledMatchers:
-    from spacy.matcher import PhraseMatcher
+    from spacy.matcher import Matcher, PhraseMatcher
 
-    nlp = blank_nlp()
-    norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-    cased_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    vocab = tokenizer().vocab
+    add_string = vocab.strings.add
+    norm_matcher = PhraseMatcher(vocab, attr="NORM")
+    cased_matcher = PhraseMatcher(vocab, attr="ORTH")
+    gapped = Matcher(vocab)
     alias_of: dict[tuple[str, str], str] = {}
     for term in lexicon.terms.values():
-        docs = []
+        gaps = [gapped_pattern(a) for a in term.aliases if GAP in a]
+        if gaps:
+            gapped.add(term.id, gaps)
+        # A pattern is the sequence of its tokens' attribute hashes (NORM or ORTH): what
+        # PhraseMatcher.add makes of a Doc, without building one per alias variant.
+        patterns: dict[str, list[int]] = {}
         for alias in term.aliases:
-            for variant in alias_variants(alias):
-                doc = make_doc(variant)
-                alias_of.setdefault((term.id, _norm_key(doc)), alias)
-                docs.append(doc)
-        _add(norm_matcher, term.id, docs)
-        _add(cased_matcher, term.id, (nlp.make_doc(a) for a in term.cased))
-    return CompiledMatchers(norm=norm_matcher, cased=cased_matcher, alias_of=alias_of)
+            if GAP in alias:
+                continue
+            for variant in alias_variants(alias, verb_phrase=term.kind == "duty"):
+                norms = [norm_word(w) for w in words_of(variant)]
+                key = " ".join(norms)
+                alias_of.setdefault((term.id, key), alias)
+                if norms and key not in patterns:
+                    patterns[key] = [add_string(n) for n in norms]
+        if patterns:
+            norm_matcher.add(term.id, list(patterns.values()))
+        cased = [[add_string(w) for w in words_of(a)] for a in term.cased]
+        if any(cased):
+            cased_matcher.add(term.id, [p for p in cased if p])
+    return CompiledMatchers(norm=norm_matcher, cased=cased_matcher, gapped=gapped, alias_of=alias_of)
