@@ -2,8 +2,8 @@
 
 Steps: `discover` the files, `plan_batch` (hash each file; reuse stored results whose content,
 lexicon and options are unchanged), `execute` the rest (in-process, or in worker processes that
-the parent kills and replaces when a file overruns its time limit), `rank_records` for output.
-Every result is saved to the store as it arrives, so an interrupted run loses nothing.
+the parent kills and replaces when a file overruns its time limit). Every result is saved to the
+store as it arrives, so an interrupted run loses nothing. Ranking and writing live in batch_cli.
 
 Test hook (tests only): when the environment variable CV_MATCHER_TEST_HANG is set, analysing a
 file whose name contains its value sleeps for an hour, so tests can exercise the time limit.
@@ -20,15 +20,16 @@ import signal
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as mp_wait
 from multiprocessing.context import SpawnContext
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import api
 from .errors import CvMatcherError
@@ -113,11 +114,11 @@ def _one_line(text: str) -> str:
 
 
 def _failure(message: str, kind: str, read_ms: float = 0.0, analyse_ms: float = 0.0) -> Outcome:
-    return {"report": None, "contexts": {}, "error": _one_line(message), "error_kind": kind, "read_ms": read_ms,
-            "analyse_ms": analyse_ms, "processed_at": _now()}
+    return {"report": None, "contexts": {}, "error": _one_line(message), "error_kind": kind, "read_ms": round(read_ms, 2),
+            "analyse_ms": round(analyse_ms, 2), "processed_at": _now()}
 
 
-def process_one(path: str, settings: Settings, advert: "Analysis | None" = None) -> Outcome:
+def process_one(path: str, settings: Settings, advert: Analysis | None = None) -> Outcome:
     """Analyse one file; every failure becomes an error outcome, never an exception."""
     t0 = time.perf_counter()
     read_ms = 0.0
@@ -137,7 +138,7 @@ def process_one(path: str, settings: Settings, advert: "Analysis | None" = None)
         contexts = evidence_contexts(report, doc.text)  # the HTML report's snippets; the text stays here
     except CvMatcherError as exc:
         return _failure(str(exc), "input", read_ms, (time.perf_counter() - t0) * 1000 - read_ms)
-    except Exception as exc:  # a bug or a library failure on this file must not stop the run
+    except Exception as exc:  # noqa: BLE001  (a bug or a library failure on one file must not stop the run)
         return _failure(f"internal error: {type(exc).__name__}: {exc}", "internal", read_ms)
     analyse_ms = (time.perf_counter() - t0) * 1000 - read_ms
     return {"report": report, "contexts": contexts, "error": None, "error_kind": None, "read_ms": round(read_ms, 2),
@@ -161,7 +162,7 @@ class Plan:
     lexicon_version: str
     options: dict[str, Any]
     fingerprint: str
-    advert: "Analysis | None"
+    advert: Analysis | None
     reused: list[Record]
     todo: list[tuple[str, str | None]]  # (path, sha256 or None when it could not be read)
 
@@ -250,7 +251,7 @@ def _timed_out(settings: Settings) -> Outcome:
     return _failure(f"timed out after {settings.timeout:g}s", "timeout", analyse_ms=settings.timeout * 1000)
 
 
-def run_inline(paths: list[str], settings: Settings, advert: "Analysis | None", workers: int = 1) -> Iterator[tuple[str, Outcome]]:
+def run_inline(paths: list[str], settings: Settings, advert: Analysis | None, workers: int = 1) -> Iterator[tuple[str, Outcome]]:
     for path in paths:
         try:
             with _alarm(settings.timeout):
@@ -260,12 +261,15 @@ def run_inline(paths: list[str], settings: Settings, advert: "Analysis | None", 
         yield path, outcome
 
 
-def _worker_main(conn: Connection, settings: Settings, advert: "Analysis | None") -> None:
+def _worker_main(conn: Connection, settings: Settings, advert: Analysis | None) -> None:
     """A worker process: warm up, say "ready", then analyse one path per message until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    parent = mp.parent_process()
+    if parent is not None:  # if the parent is killed, exit even while stuck on a file (no orphans)
+        threading.Thread(target=lambda: (mp_wait([parent.sentinel]), os._exit(1)), daemon=True).start()
     try:
         warm_up(settings)
-    except BaseException as exc:  # reported to the parent, which stops the run: no worker can start
+    except BaseException as exc:  # noqa: BLE001  (reported to the parent, which stops the run: no worker can start)
         conn.send(("fatal", f"{type(exc).__name__}: {_one_line(str(exc))}"))
         return
     conn.send(("ready", None))
@@ -292,7 +296,7 @@ class _Worker:
 STARTUP_LIMIT = 180.0  # seconds a worker may take to import and warm up before the run gives up
 
 
-def _start(ctx: SpawnContext, settings: Settings, advert: "Analysis | None") -> _Worker:
+def _start(ctx: SpawnContext, settings: Settings, advert: Analysis | None) -> _Worker:
     mine, theirs = ctx.Pipe()  # one pipe per worker: killing one never corrupts another's channel
     proc = ctx.Process(target=_worker_main, args=(theirs, settings, advert), daemon=True)
     proc.start()
@@ -332,7 +336,7 @@ def _drain(worker: _Worker) -> tuple[list[Outcome], bool]:
     return done, False
 
 
-def run_pool(paths: list[str], settings: Settings, advert: "Analysis | None", workers: int) -> Iterator[tuple[str, Outcome]]:
+def run_pool(paths: list[str], settings: Settings, advert: Analysis | None, workers: int) -> Iterator[tuple[str, Outcome]]:
     """Analyse in `workers` processes, one file at a time each, so the parent knows which file a
     worker is on and since when; an overrunning or dead worker is killed and replaced."""
     ctx = mp.get_context("spawn")  # a clean interpreter: no inherited threads or locks
@@ -347,6 +351,7 @@ def run_pool(paths: list[str], settings: Settings, advert: "Analysis | None", wo
             deadlines = [w.since + settings.timeout if w.ready else w.started + STARTUP_LIMIT for w in pool if w.task or not w.ready]
             wait_s = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             mp_wait([w.conn for w in pool] + [w.proc.sentinel for w in pool], timeout=wait_s)
+            retired = []
             for i, w in enumerate(pool):
                 done, broken = _drain(w)
                 for outcome in done:
@@ -366,7 +371,11 @@ def run_pool(paths: list[str], settings: Settings, advert: "Analysis | None", wo
                 else:
                     continue
                 _stop(w, kill=True)
-                pool[i] = _start(ctx, settings, advert)
+                if pending:
+                    pool[i] = _start(ctx, settings, advert)
+                else:  # nothing left to give a fresh worker
+                    retired.append(w)
+            pool = [w for w in pool if w not in retired]
     except BaseException:
         for w in pool:
             _stop(w, kill=True)

@@ -9,8 +9,9 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import click
 
@@ -202,3 +203,6 @@ def results(db: Path | None, level: int | None, kind: str | None, fmt: str | Non
         click.echo(text, nl=False)
     else:
         write_atomic(out, text)
+
+
+COMMANDS: list[click.Command] = [batch, results]  # typed here: cli.py registers them across an import cycle

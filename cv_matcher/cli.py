@@ -49,13 +49,16 @@ def reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=None, help="Refuse files larger than this (default 20)."),
         click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Refuse PDFs with more pages (default 50)."),
         click.option("--max-chars", type=click.IntRange(min=100), default=None, help="Refuse documents with more text (default 500000)."),
+        click.option("--max-docx-mb", type=click.FloatRange(min=0.001), default=None,
+                     help="Refuse DOCX files that unzip to more than this (default 100)."),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-def make_limits(max_file_mb: float | None, max_pages: int | None, max_chars: int | None) -> Any:
+def make_limits(max_file_mb: float | None, max_pages: int | None, max_chars: int | None,
+                max_docx_mb: float | None = None) -> Any:
     from .readers import ReadLimits
 
     changes: dict[str, int] = {}
@@ -65,6 +68,8 @@ def make_limits(max_file_mb: float | None, max_pages: int | None, max_chars: int
         changes["max_pages"] = max_pages
     if max_chars is not None:
         changes["max_chars"] = max_chars
+    if max_docx_mb is not None:
+        changes["max_docx_uncompressed_bytes"] = int(max_docx_mb * 1024 * 1024)
     return ReadLimits(**changes)
 
 
@@ -85,9 +90,9 @@ def _load(path: str, input_format: str | None, ctx: dict[str, Any]) -> Any:
 
 
 def _ctx(lexicon_path: Path | None, pdf_engine: str, max_file_mb: float | None, max_pages: int | None,
-         max_chars: int | None) -> dict[str, Any]:
+         max_chars: int | None, max_docx_mb: float | None = None) -> dict[str, Any]:
     return {"lexicon": None if lexicon_path is None else str(lexicon_path), "pdf_engine": pdf_engine,
-            "limits": make_limits(max_file_mb, max_pages, max_chars)}
+            "limits": make_limits(max_file_mb, max_pages, max_chars, max_docx_mb)}
 
 
 input_format_option = click.option("--input-format", type=click.Choice(["txt", "pdf", "docx"]), default=None,
@@ -271,10 +276,10 @@ def lexicon_show(kind: str | None, lexicon_path: Path | None) -> None:
             click.echo(f"{term.id:<32} {term.kind:<13} {weights:<28} {term.label}")
 
 
-from .batch_cli import batch, results  # noqa: E402  (batch_cli imports the helpers above)
+from . import batch_cli  # noqa: E402  (batch_cli imports the helpers above)
 
-cli.add_command(batch)
-cli.add_command(results)
+for _command in batch_cli.COMMANDS:  # batch, results
+    cli.add_command(_command)
 
 
 def main() -> None:

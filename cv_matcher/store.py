@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import CvMatcherError
 
@@ -94,7 +95,7 @@ class ResultStore:
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(self.path, f"cannot open results store: {exc}") from None
 
-    def __enter__(self) -> "ResultStore":
+    def __enter__(self) -> ResultStore:  # noqa: PYI034  (typing.Self needs Python 3.11)
         return self
 
     def __exit__(self, *exc: object) -> None:

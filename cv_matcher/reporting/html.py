@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any
 
 from ..store import Record
 from .csv_out import format_pay
@@ -53,7 +54,9 @@ def _snippets(evidence: list[dict[str, Any]], contexts: dict[str, list[str]]) ->
 
 
 def _doc(i: int, rec: Record) -> dict[str, Any]:
-    base = {"idx": i, "source": rec.source, "name": os.path.basename(rec.source), "kind": rec.kind, "error": rec.error}
+    error = rec.error or ""
+    reason = error[len(rec.source) + 2:] if error.startswith(rec.source + ": ") else error  # the name is shown beside it
+    base = {"idx": i, "source": rec.source, "name": os.path.basename(rec.source), "kind": rec.kind, "error": rec.error, "reason": reason}
     rep = rec.report
     if rep is None:
         return {**base, "ok": False, "level_key": "failed"}
@@ -84,7 +87,7 @@ def _chart(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     bars, c = [], CHART
     for n, (key, count) in enumerate(counts.items()):
         h = round((c["height"] - c["top"]) * count / top)
-        name = "Failed" if key == "failed" else labels.get(int(key), f"Level {key}")
+        name = "could not be read" if key == "failed" else labels.get(int(key), f"Level {key}")
         bars.append({"key": key, "count": count, "name": name, "short": "failed" if key == "failed" else f"L{key}",
                      "x": c["gap"] + n * (c["bar"] + c["gap"]), "y": c["height"] - h, "h": h, "w": c["bar"]})
     return bars
