@@ -118,15 +118,15 @@ def _failure(message: str, kind: str, read_ms: float = 0.0, analyse_ms: float = 
             "analyse_ms": round(analyse_ms, 2), "processed_at": _now()}
 
 
-def process_one(path: str, settings: Settings, advert: Analysis | None = None) -> Outcome:
-    """Analyse one file; every failure becomes an error outcome, never an exception."""
+def process_one(path: str, settings: Settings, advert: Analysis | None = None, *, data: bytes | None = None) -> Outcome:
+    """Analyse one file (or its bytes, named `path`); every failure becomes an error outcome, never an exception."""
     t0 = time.perf_counter()
     read_ms = 0.0
     try:
         hang = os.environ.get(HANG_ENV)
         if hang and hang in os.path.basename(path):
             time.sleep(3600)
-        doc = api.load(path, limits=settings.limits, pdf_engine=settings.pdf_engine)
+        doc = api.load(path, limits=settings.limits, pdf_engine=settings.pdf_engine, data=data)
         read_ms = (time.perf_counter() - t0) * 1000
         lex = api.get_lexicon(settings.lexicon)
         analysis = api.analyse(doc, kind=settings.kind, lexicon=lex)
@@ -205,13 +205,21 @@ def _rename(rec: Record, source: str) -> None:
     rec.source = source
 
 
-def execute(plan: Plan, store: ResultStore, *, workers: int = 1, on_result: Callable[[Record], None] | None = None) -> list[Record]:
-    """Analyse the plan's files, saving each result as it arrives; all records sorted by path."""
+def execute(plan: Plan, store: ResultStore, *, workers: int = 1, on_result: Callable[[Record], None] | None = None,
+            scheduler: str | None = None) -> list[Record]:
+    """Analyse the plan's files, saving each result as it arrives; all records sorted by path.
+    With `scheduler` (a Dask scheduler address) the files are analysed on that cluster."""
     shas = dict(plan.todo)
     paths = [p for p, _ in plan.todo]
-    runner = run_inline if workers <= 1 or len(paths) <= 1 else run_pool
+    if scheduler is not None:
+        from .dask_executor import run_dask
+
+        results: Iterator[tuple[str, Outcome]] = run_dask(paths, plan.settings, plan.advert, scheduler)
+    else:
+        runner = run_inline if workers <= 1 or len(paths) <= 1 else run_pool
+        results = runner(paths, plan.settings, plan.advert, workers)
     records = {r.source: r for r in plan.reused}
-    for path, outcome in runner(paths, plan.settings, plan.advert, workers):
+    for path, outcome in results:
         rec = Record(path=os.path.abspath(path), source=path, sha256=shas[path], lexicon_version=plan.lexicon_version,
                      kind_requested=plan.settings.kind, fingerprint=plan.fingerprint, options=plan.options, **outcome)
         store.save(rec)

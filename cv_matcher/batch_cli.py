@@ -118,6 +118,9 @@ def summary_lines(records: list[Record], *, analysed: int, elapsed: float, quiet
 @click.option("--rank-by", type=click.Choice(RANKINGS), default=None, help="Output order (default: level then confidence; fit with --advert).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU; 1 = in this process).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True, help="Seconds allowed per file.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where files are analysed: local worker processes, or a Dask cluster (needs --scheduler and the 'dask' extra).")
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786.")
 @click.option("--out", "outs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Write results here; .csv, .jsonl or .html by suffix (repeatable).")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -127,8 +130,8 @@ def summary_lines(records: list[Record], *, analysed: int, elapsed: float, quiet
 @reading_options
 @guarded
 def batch(folder: Path, recursive: bool, include: tuple[str, ...], exclude: tuple[str, ...], kind: str, target_level: int | None,
-          advert: Path | None, rank_by: str | None, workers: int | None, timeout: float, outs: tuple[Path, ...], db: Path | None,
-          force: bool, quiet: bool, **opts: Any) -> None:
+          advert: Path | None, rank_by: str | None, workers: int | None, timeout: float, executor: str, scheduler: str | None,
+          outs: tuple[Path, ...], db: Path | None, force: bool, quiet: bool, **opts: Any) -> None:
     """Analyse every document in FOLDER, in parallel, and write CSV / JSONL / HTML reports.
 
     Results are kept in a SQLite store, so a re-run only analyses new or changed files, and an
@@ -142,6 +145,8 @@ def batch(folder: Path, recursive: bool, include: tuple[str, ...], exclude: tupl
     from .store import ResultStore
 
     formats = [_format_of(p) for p in outs]  # before any work: a typo must not cost a whole run
+    if (executor == "dask") != (scheduler is not None):
+        raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
     if advert is not None and kind == "advert":
         raise click.UsageError("--advert matches CVs against an advert; it cannot be used with --kind advert")
     ctx = _ctx(**opts)
@@ -162,7 +167,7 @@ def batch(folder: Path, recursive: bool, include: tuple[str, ...], exclude: tupl
             bar.update(1)
 
         try:
-            records = execute(plan, store, workers=workers or os.cpu_count() or 1, on_result=tick)
+            records = execute(plan, store, workers=workers or os.cpu_count() or 1, on_result=tick, scheduler=scheduler)
         finally:
             bar.close()
     elapsed = time.perf_counter() - started
