@@ -45,6 +45,7 @@ class Term:
     requires_context: tuple[str, ...] = ()
     reject_context: tuple[str, ...] = ()
     reject_document: tuple[str, ...] = ()  # cues anywhere in the document that rule the term out
+    cv_reads_as: str | None = None  # in a CV, report this term as that one (a plain "MSP" is the Practitioner)
     prerequisite: str | None = None
     alternative: str | None = None
     min_project_months: int | None = None
@@ -170,7 +171,7 @@ def _parse_term(raw: dict[str, Any], file: str, valid_ranks: set[int], problems:
     if not aliases and not cased:
         problems.append(f"{where}: needs at least one alias (aliases or cased)")
     known = {"id", "label", "kind", "aliases", "cased", "levels", "family", "pmo", "fuzzy", "min_score", "requires_context", "reject_context",
-             "reject_document", "prerequisite", "alternative", "min_project_months", "issuer", "suggest", "provenance"}
+             "reject_document", "cv_reads_as", "prerequisite", "alternative", "min_project_months", "issuer", "suggest", "provenance"}
     for key in raw:
         if key not in known:
             problems.append(f"{where}: unknown field '{key}'")
@@ -185,7 +186,7 @@ def _parse_term(raw: dict[str, Any], file: str, valid_ranks: set[int], problems:
         requires_context=_str_list(raw, "requires_context", where, problems),
         reject_context=_str_list(raw, "reject_context", where, problems),
         reject_document=_str_list(raw, "reject_document", where, problems),
-        prerequisite=raw.get("prerequisite"), alternative=raw.get("alternative"),
+        prerequisite=raw.get("prerequisite"), alternative=raw.get("alternative"), cv_reads_as=raw.get("cv_reads_as"),
         min_project_months=raw.get("min_project_months"), issuer=raw.get("issuer"),
         suggest=str(raw.get("suggest", "")), provenance=str(raw.get("provenance", "")), file=file,
     )
@@ -213,7 +214,7 @@ def _parse_levels_table(ladder: dict[str, Any], problems: list[str]) -> tuple[Le
 
 def _cross_check(terms: dict[str, Term], levels: tuple[Level, ...], problems: list[str]) -> None:
     for term in terms.values():
-        for ref_name in ("prerequisite", "alternative"):
+        for ref_name in ("prerequisite", "alternative", "cv_reads_as"):
             ref = getattr(term, ref_name)
             if ref is not None and ref not in terms:
                 problems.append(f"{term.file}: term '{term.id}' {ref_name} refers to unknown term '{ref}'")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .lexicon import Lexicon
@@ -24,9 +25,12 @@ def _group(evidence: list[Evidence]) -> dict[str, list[Evidence]]:
 GENERIC_CERTS = ("prince2", "msp")  # "level unstated" ids, redundant beside a specific one
 
 
-def _cert_entries(evidence: list[Evidence], lex: Lexicon) -> list[dict[str, Any]]:
+def _cert_entries(evidence: list[Evidence], lex: Lexicon, kind: str) -> list[dict[str, Any]]:
     entries = []
-    groups = _group([e for e in evidence if e.kind == "certification"])
+    certs = [e for e in evidence if e.kind == "certification"]
+    if kind == "cv":  # e.g. a plain "MSP" on a CV is the Practitioner (certification-ids.md)
+        certs = [replace(e, term_id=lex.terms[e.term_id].cv_reads_as or e.term_id) for e in certs]
+    groups = _group(certs)
     for generic in GENERIC_CERTS:
         if generic in groups and any(k.startswith(generic + "-") for k in groups):
             del groups[generic]
@@ -61,7 +65,7 @@ def build_report(an: "Analysis", lex: Lexicon, gaps: GapReport | None) -> dict[s
         "kind": an.kind,
         "level": {"rank": level.rank, "id": level.id, "label": level.label, "confidence": v.confidence},
         "level_scores": [{"rank": s.rank, "id": s.id, "score": s.score, "points": s.points} for s in v.scores],
-        "certifications": _cert_entries(evidence, lex),
+        "certifications": _cert_entries(evidence, lex, an.kind),
         "skills": _skill_entries(evidence, lex),
         "pay": pay,
         "experience_years": an.years if an.kind == "cv" else None,
