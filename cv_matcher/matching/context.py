@@ -39,7 +39,7 @@ def has_cue(window: str, cues: Iterable[str]) -> bool:
 
 
 def passes_guards(doc: Document, start: int, end: int, requires: tuple[str, ...], rejects: tuple[str, ...],
-                  window: int, trusted_sections: tuple[str, ...] = ("certifications", "education", "skills")) -> bool:
+                  window: int, trusted_sections: tuple[str, ...] = ("certifications", "education", "skills", "essential", "desirable", "requirements")) -> bool:
     """False when a reject cue is near, or a required cue is missing outside a trusted section."""
     if rejects and has_cue(line_window(doc.text, start, end, REJECT_WINDOW), rejects):
         return False

@@ -1,16 +1,21 @@
 """Typo-tolerant matching with rapidfuzz, designed for speed.
 
 Only aliases of terms marked fuzzy (certifications, tools, titles by default) take part, each
-compared with text n-grams of about its own length, in one `process.cdist` call per length.
-Strings are compared without spaces or punctuation, so "Prince 2 Practioner" meets
-"PRINCE2 Practitioner" and "MS-Project" meets "MS Project".
+compared with text n-grams of about its own number of words. Strings are compared without spaces
+or punctuation, so "Prince 2 Practioner" meets "PRINCE2 Practitioner" and "MS-Project" meets
+"MS Project".
+
+Speed: `fuzz.ratio` can only reach a cut-off c when the lengths are close enough
+(|a - b| <= (1 - c/100)(a + b), as every extra character costs one edit), so each group of
+n-grams of one length is scored, in one `process.cdist` call, only against the aliases of
+compatible lengths; identical n-grams are scored once. The hits are those the full matrix gives.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
 from .normalise import fuzzy_key
 
@@ -21,6 +26,7 @@ if TYPE_CHECKING:
 
 MIN_ALIAS_CHARS = 7  # short strings ("PMP", "CSM") are too easy to hit by accident
 MAX_NGRAM = 5
+PHRASE_BREAKS = frozenset("\n:;|•()[],")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,22 @@ class FuzzyHit:
 @dataclass(frozen=True)
 class FuzzyIndex:
     by_words: dict[int, tuple[list[str], list[tuple[str, str, float]]]]  # n words -> (keys, (term, alias, cutoff))
+
+    def keys_near(self, n: int, length: int) -> list[int]:
+        """Indices of group n's keys that a query of `length` characters could match: those whose
+        length leaves the score able to reach the key's own cut-off. Scores are compared rounded
+        to whole numbers, so a float score half a point below the cut-off still counts."""
+        cache = _NEAR.setdefault(id(self), {})
+        found = cache.get((n, length))
+        if found is None:
+            keys, meta = self.by_words[n]
+            found = [i for i, (k, m) in enumerate(zip(keys, meta))
+                     if abs(len(k) - length) <= (1 - (m[2] - 0.5) / 100) * (len(k) + length) + 1e-9]
+            cache[(n, length)] = found
+        return found
+
+
+_NEAR: dict[int, dict[tuple[int, int], list[int]]] = {}  # id(index) -> (n, query length) -> key indices
 
 
 @lru_cache(maxsize=8)
@@ -54,14 +76,17 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
     return FuzzyIndex(by_words=groups)
 
 
-def _words(doc: "Doc") -> list[tuple[int, int, int]]:
+def _words(doc: "Doc", text: str) -> list[tuple[int, int, int]]:
     """(token index, start char, end char) of each token that holds a letter or digit."""
+    from .pipeline import token_spans
+
     out = []
-    for t in doc:
-        stripped = t.text.strip("/\\|()[]{}<>:;,.!?\"'*•-–—")
+    for i, (idx, end) in enumerate(token_spans(doc)):
+        token = text[idx:end]
+        stripped = token.strip("/\\|()[]{}<>:;,.!?\"'*•-–—")
         if any(c.isalnum() for c in stripped):
-            start = t.idx + t.text.index(stripped)
-            out.append((t.i, start, start + len(stripped)))
+            start = idx + token.index(stripped)
+            out.append((i, start, start + len(stripped)))
     return out
 
 
@@ -71,11 +96,49 @@ def _ngrams(text: str, words: list[tuple[int, int, int]], n: int) -> Iterator[tu
         if last[0] - first[0] > 2 * n:  # the words are far apart (punctuation between): not a phrase
             continue
         gram = text[first[1]:last[2]]
-        if "\n" not in gram:  # a phrase never runs across lines
+        if not PHRASE_BREAKS.intersection(gram):  # a phrase never runs across lines, list items or a colon
             yield gram, first[1], last[2]
 
 
-_SHORT_WORD = re.compile(r"(?<![a-z0-9])[a-z]{1,4}(?![a-z0-9])")
+class _Grams(NamedTuple):
+    spans: list[tuple[int, int]]  # the n-grams of one size, as _ngrams lists them: (start, end)
+    by_length: dict[int, dict[str, list[int]]]  # key length -> fuzzy key -> indices into spans
+
+
+def _grams_by_size(text: str, words: list[tuple[int, int, int]], sizes: Iterable[int]) -> dict[int, _Grams]:
+    """The n-grams that _ngrams gives for each size, with their fuzzy keys grouped by length.
+
+    Built from per-word pieces: fuzzy_key keeps characters one by one, so the key of text[a:c]
+    is the key of text[a:b] followed by the key of text[b:c], and an n-gram's key is the key from
+    its first word's start to the second word's start followed by the key of the other n-1 words.
+    No token holds a newline, so an n-gram runs across lines when its first and last words do."""
+    lines: list[int] = []
+    line = previous = 0
+    for _, start, _ in words:
+        line += text.count("\n", previous, start)
+        lines.append(line)
+        previous = start
+    pieces = [fuzzy_key(text[w[1]:nxt[1]]) for w, nxt in zip(words, words[1:])]
+    keys = [fuzzy_key(text[w[1]:w[2]]) for w in words]  # keys of the 1-grams, then of the 2-grams, ...
+    out: dict[int, _Grams] = {}
+    for n in range(1, max(sizes, default=0) + 1):
+        if n > 1:
+            keys = [piece + key for piece, key in zip(pieces, keys[1:])]
+        if n not in sizes:
+            continue
+        spans: list[tuple[int, int]] = []
+        by_length: dict[int, dict[str, list[int]]] = {}
+        for i, key in enumerate(keys):
+            first, last = words[i], words[i + n - 1]
+            if last[0] - first[0] > 2 * n or lines[i] != lines[i + n - 1]:
+                continue  # words far apart (punctuation between), or on different lines: not a phrase
+            by_length.setdefault(len(key), {}).setdefault(key, []).append(len(spans))
+            spans.append((first[1], last[2]))
+        out[n] = _Grams(spans, by_length)
+    return out
+
+
+_SHORT_WORD = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]{0,3}[a-z])[a-z0-9]{1,4}(?![a-z0-9])")  # 1-4 chars, at least one letter
 
 
 def short_words(text: str) -> frozenset[str]:
@@ -84,26 +147,45 @@ def short_words(text: str) -> frozenset[str]:
     return frozenset(_SHORT_WORD.findall(text.lower()))
 
 
-def fuzzy_hits(doc: "Doc", index: FuzzyIndex) -> list[FuzzyHit]:
+def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[FuzzyHit]:
+    """Each group of aliases of n words meets the text's n-grams of n-1, n and n+1 words; a hit
+    scores at least its term's cut-off and keeps the alias's short words exactly. `text` is
+    doc.text when the caller has it (a Doc rebuilds its text on each access)."""
     from rapidfuzz import fuzz, process
 
-    hits: list[FuzzyHit] = []
-    text = doc.text
-    words = _words(doc)
-    for n, (keys, meta) in index.by_words.items():
-        grams = [g for size in {max(1, n - 1), n, n + 1} for g in _ngrams(text, words, size)]
-        if not grams:
-            continue
-        queries = [fuzzy_key(g[0]) for g in grams]
+    text = doc.text if text is None else text
+    words = _words(doc, text)
+    sizes_of = {n: sorted({max(1, n - 1), n, n + 1}) for n in index.by_words}
+    by_size = _grams_by_size(text, words, {size for sizes in sizes_of.values() for size in sizes})
+    # (group, n-gram's position in the group's queries, key, score, n-gram span): sorted, the
+    # order in which one full queries x keys matrix per group would list them
+    found: list[tuple[int, int, int, float, tuple[int, int]]] = []
+    for group, (n, (keys, meta)) in enumerate(index.by_words.items()):
+        offsets: dict[int, int] = {}
+        position = 0
+        for size in sizes_of[n]:  # the group's queries: these sizes' n-grams one after the other
+            offsets[size] = position
+            position += len(by_size[size].spans)
         cutoff = min(m[2] for m in meta)
-        scores = process.cdist(queries, keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype="uint8")
-        for qi, ai in zip(*scores.nonzero()):
-            score = float(scores[qi, ai])
-            term_id, alias, term_cutoff = meta[ai]
-            if score < term_cutoff:
+        for length in sorted({length for size in offsets for length in by_size[size].by_length}):
+            near = index.keys_near(n, length)
+            if not near:
                 continue
-            gram, start, end = grams[qi]
-            if short_words(gram) != short_words(alias):
-                continue
-            hits.append(FuzzyHit(term_id, alias, start, end, score))
+            rows = [(size, key) for size in offsets for key in by_size[size].by_length.get(length, ())]
+            scores = process.cdist([key for _, key in rows], [keys[i] for i in near], scorer=fuzz.ratio,
+                                   score_cutoff=cutoff, dtype="uint8")
+            for row, col in zip(*scores.nonzero()):
+                size, key = rows[row]
+                sized = by_size[size]
+                found += [(group, offsets[size] + gi, near[col], float(scores[row, col]), sized.spans[gi])
+                          for gi in sized.by_length[length][key]]
+    groups = list(index.by_words.values())
+    hits: list[FuzzyHit] = []
+    for group, _, ai, score, (start, end) in sorted(found, key=lambda f: f[:3]):
+        term_id, alias, term_cutoff = groups[group][1][ai]
+        if score < term_cutoff:
+            continue
+        if short_words(text[start:end]) != short_words(alias):
+            continue
+        hits.append(FuzzyHit(term_id, alias, start, end, score))
     return hits

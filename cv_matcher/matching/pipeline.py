@@ -62,11 +62,56 @@ def _without_hyphen_infix(infixes: Iterable[str]) -> list[str]:
 
 
 def make_doc(text: str) -> "Doc":
-    """Tokenise and set each token's NORM to the normalised word form."""
-    doc = tokenizer()(text)
-    for token in doc:
-        token.norm_ = norm_word(token.text)
+    """Tokenise and set each token's NORM to the normalised word form (in one array write: a
+    Token object per token costs more than the normalising)."""
+    import numpy
+
+    from spacy.attrs import NORM
+
+    tok = tokenizer()
+    _prime_cache(tok, text)
+    doc = tok(text)
+    if len(doc):
+        norms = [_norm_hash(text[start:end]) for start, end in token_spans(doc)]
+        doc.from_array([NORM], numpy.array(norms, dtype="uint64"))
     return doc
+
+
+_PRIMED: set[str] = set()
+
+
+def _prime_cache(tok: "Tokenizer", text: str) -> None:
+    """Let the tokenizer's own cache work. spaCy caches each whitespace-separated chunk's tokens,
+    but stops saving to the cache for the rest of a text once a chunk hits one of its special
+    cases, and nearly every CV has one early (an em dash is one). Tokenising the text's new chunks
+    first, the plain ones together and before the rest, fills the cache; the tokens are the same,
+    the cache only saves recomputing them."""
+    if len(_PRIMED) >= tok.max_cache_size:
+        return
+    new = set(text.split()).difference(_PRIMED)
+    if new:
+        _PRIMED.update(new)
+        rules = tok.rules
+        tok(" ".join(sorted((c for c in new if c not in rules), key=lambda c: not c.isalnum())))
+
+
+@lru_cache(maxsize=65536)
+def _norm_hash(word: str) -> int:
+    """The StringStore hash of norm_word(word), the string added to the tokenizer's vocab."""
+    return tokenizer().vocab.strings.add(norm_word(word))
+
+
+def token_spans(doc: "Doc") -> list[tuple[int, int]]:
+    """(start, end) character offsets of each token, from the tokens' lengths and trailing spaces
+    (a Doc's text is its tokens' text and whitespace, in order)."""
+    from spacy.attrs import LENGTH, SPACY
+
+    spans = []
+    start = 0
+    for length, space in doc.to_array([LENGTH, SPACY]).tolist():
+        spans.append((start, start + length))
+        start += length + space
+    return spans
 
 
 _PLAIN = re.compile(r"[^\W_]+")  # letters and digits only
