@@ -112,10 +112,11 @@ def _grams_by_size(text: str, words: list[tuple[int, int, int]], sizes: Iterable
     is the key of text[a:b] followed by the key of text[b:c], and an n-gram's key is the key from
     its first word's start to the second word's start followed by the key of the other n-1 words.
     No token holds a newline, so an n-gram runs across lines when its first and last words do."""
+    # Segments: a phrase never runs across lines, list items, brackets or a colon.
     lines: list[int] = []
     line = previous = 0
     for _, start, _ in words:
-        line += text.count("\n", previous, start)
+        line += any(ch in PHRASE_BREAKS for ch in text[previous:start])
         lines.append(line)
         previous = start
     pieces = [fuzzy_key(text[w[1]:nxt[1]]) for w, nxt in zip(words, words[1:])]
@@ -131,7 +132,7 @@ def _grams_by_size(text: str, words: list[tuple[int, int, int]], sizes: Iterable
         for i, key in enumerate(keys):
             first, last = words[i], words[i + n - 1]
             if last[0] - first[0] > 2 * n or lines[i] != lines[i + n - 1]:
-                continue  # words far apart (punctuation between), or on different lines: not a phrase
+                continue  # words far apart (punctuation between), or in different segments: not a phrase
             by_length.setdefault(len(key), {}).setdefault(key, []).append(len(spans))
             spans.append((first[1], last[2]))
         out[n] = _Grams(spans, by_length)
