@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .experience import experience_years, recent_title
+from .experience import experience_years, recency, recent_title
 from .gaps import gap_report
 from .kind import detect_kind
 from .lexicon import Lexicon, cached_lexicon
@@ -87,7 +87,9 @@ def analyse(document: Document, *, kind: str = "cv", lexicon: Lexicon | str | Pa
     years = experience_years(document)
     title = recent_title(document, evidence)
     headline = _headline(document, kind, evidence, title)
-    verdict = score_levels(evidence, lex, text=document.text, pay=pay, years=years, headline=headline)
+    weights = lex.scoring.get("recency_weights", ()) if kind == "cv" else ()
+    verdict = score_levels(evidence, lex, text=document.text, pay=pay, years=years, headline=headline,
+                           recency=recency(document, weights))
     return Analysis(document, kind, evidence, verdict, pay, years, title, _warnings(lex, verdict, pay, headline))
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Iterable
+from bisect import bisect_right
+from typing import Callable, Iterable, Sequence
 
 from .models import Document, Evidence
 
@@ -107,3 +108,27 @@ def recent_title(doc: Document, evidence: Iterable[Evidence], today: date | None
         return best[1]
     in_exp = [t for t in titles if t.section == "experience"]
     return (in_exp or titles)[0]
+
+
+def recency(doc: Document, weights: Sequence[float], today: date | None = None) -> Callable[[int], float]:
+    """Weight of a finding by how recent the job it sits under is: a recruiter reads the latest
+    role first. Jobs are the date ranges of the work sections, ranked by their end (ties share a
+    rank); a finding belongs to the nearest range before it (or, for a job title, the nearest
+    range either side). Text outside the work sections (summary, skills) describes the present: 1.0."""
+    spans = _work_text_spans(doc)
+    blocks = sorted((s + cs, end) for s, e in spans for _, end, cs, _ in date_ranges(doc.text[s:e], today))
+    if len({end for _, end in blocks}) < 2 or not weights:
+        return lambda pos, either_side=False: 1.0
+    ends = sorted({end for _, end in blocks}, reverse=True)
+    weight_of_end = {end: weights[min(i, len(weights) - 1)] for i, end in enumerate(ends)}
+    starts = [pos for pos, _ in blocks]
+
+    def weight(pos: int, *, either_side: bool = False) -> float:
+        if not any(s <= pos < e for s, e in spans):
+            return 1.0
+        i = bisect_right(starts, pos) - 1
+        if either_side and i + 1 < len(blocks) and (i < 0 or blocks[i + 1][0] - pos < pos - blocks[i][0]):
+            i += 1
+        return weight_of_end[blocks[max(i, 0)][1]]
+
+    return weight

@@ -31,6 +31,8 @@ PERIOD_WORDS = [("hour", "hour"), ("hr", "hour"), ("p/h", "hour"), ("ph", "hour"
                 ("annually", "year"), ("month", "month"), ("week", "week")]
 CONTRACT_RE = re.compile(r"\b(permanent|perm|contract|contractor|fixed[- ]term|temporary|temp|interim|freelance)\b", re.IGNORECASE)
 IR35_RE = re.compile(r"\b(inside|outside)\s+(?:of\s+)?IR35\b", re.IGNORECASE)
+PAY_WORDS = re.compile(r"salary|rate|pay|package|compensation|remuneration|wage|benefits|bonus|pension|per\s+(?:annum|day|hour)|"
+                       r"\bp\.?a\.?\b|ir35|contract|permanent|\bperm\b|\bote\b|earning|paid", re.IGNORECASE)
 YEAR_RE = re.compile(r"(?:19[5-9]|20[0-4])\d")
 SALARY_CUE = re.compile(r"salary|rate|pay|£|\$|€|per\s+(?:day|annum|hour)|p\.?a\.?\b|ir35|band|grade", re.IGNORECASE)
 
@@ -129,8 +131,11 @@ def _line_candidates(line: str) -> list[Pay]:
     for m in PAY_RE.finditer(line):
         signed = bool(m.group("loc") or m.group("hic"))
         cued = re.search(r"(?:salary|rate|pay|wage)\b[^0-9]{0,25}$", line[:m.start()], re.I)
-        if not (signed or m.group("tail").strip() or cued):
+        has_period = bool(m.group("tail").strip())
+        if not (signed or has_period or cued):
             continue
+        if signed and not (has_period or cued or m.group("hi") or PAY_WORDS.search(line)):
+            continue  # "£180k of running cost" is money, not pay
         if not signed and not m.group("lok") and not m.group("tail").strip() and YEAR_RE.fullmatch(m.group(0).strip()):
             continue  # "in 2023" is a year, not a salary
         pay = _figure(m, line)

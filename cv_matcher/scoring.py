@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from .lexicon import Lexicon, Term
 from .models import Evidence, LevelScore
@@ -84,8 +84,10 @@ def _spread(fits: Mapping[int, float], weight: float) -> dict[int, float]:
 
 
 def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, pay: Pay | None = None,
-                 years: float | None = None, headline: Evidence | None = None) -> Verdict:
-    """The verdict for one document; see the module docstring for the rules."""
+                 years: float | None = None, headline: Evidence | None = None,
+                 recency: Callable[..., float] | None = None) -> Verdict:
+    """The verdict for one document; see the module docstring for the rules. `recency(offset)`
+    weighs a finding by how recent its job is (experience.recency); the latest mention counts."""
     s = lexicon.scoring
     kind_factor: Mapping[str, float] = s.get("kind_factor", {})
     against_w: Mapping[str, float] = s.get("family_against", {})
@@ -103,6 +105,8 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     for term_id, mentions in by_term.items():
         term = lexicon.terms[term_id]
         factor = float(kind_factor.get(term.kind, 1.0)) * _multiplier(mentions, term, s)
+        if recency is not None:
+            factor *= max(recency(m.start, either_side=term.kind == "title") for m in mentions)
         if term.kind == "title":
             pos = max(title_position_factor(text, m, s) for m in mentions)
             if headline is not None and any(m.start == headline.start for m in mentions):

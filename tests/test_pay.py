@@ -57,7 +57,7 @@ def test_a_year_in_the_line_does_not_hide_the_salary() -> None:
     ("£45,000 per annum", 3),
     ("£650 per day", 4),
     ("£85,000 per annum", 4),
-    ("$140k", 4),
+    ("Salary $140k", 4),
 ])
 def test_pay_points_at_the_right_level(text: str, best: int) -> None:
     lex = cached_lexicon()
