@@ -134,7 +134,8 @@ def _line_candidates(line: str) -> list[Pay]:
         has_period = bool(m.group("tail").strip())
         if not (signed or has_period or cued):
             continue
-        if signed and not (has_period or cued or m.group("hi") or PAY_WORDS.search(line)):
+        near = line[max(0, m.start() - 40):m.end() + 40]
+        if signed and not (has_period or cued or m.group("hi") or PAY_WORDS.search(near)):
             continue  # "£180k of running cost" is money, not pay
         if not signed and not m.group("lok") and not m.group("tail").strip() and YEAR_RE.fullmatch(m.group(0).strip()):
             continue  # "in 2023" is a year, not a salary
