@@ -133,11 +133,16 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     for key in ("pay", "years"):
         for rank, v in contributions.get(key, {}).items():
             points[rank] += v
-    return _decide(lexicon, dict(points), contributions, family, against, family_parts)
+    quotes = {t: f"'{m[0].text}'" + (f" in {m[0].section}" if m[0].section else "") for t, m in by_term.items()}
+    if pay is not None:
+        quotes["pay"] = f"'{pay.text}'"
+    if years is not None:
+        quotes["years"] = f"{years:g} years"
+    return _decide(lexicon, dict(points), contributions, family, against, family_parts, quotes)
 
 
 def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str, dict[int, float]], family: float,
-            against: float, family_parts: list[tuple[float, str]]) -> Verdict:
+            against: float, family_parts: list[tuple[float, str]], quotes: Mapping[str, str]) -> Verdict:
     s = lexicon.scoring
     ranks = lexicon.ranks
     total = sum(points.get(r, 0.0) for r in ranks) or 1.0
@@ -154,7 +159,7 @@ def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str,
     family_share = family / (family + against + float(s.get("family_min_points", 2.0)))
     scores = [LevelScore(0, lexicon.level(0).id, lexicon.level(0).label, round(0.0 if is_family else 1.0 - family_share, 3), 0.0)]
     for r in ranks:
-        reasons = _reasons_for(lexicon, contributions, r)
+        reasons = _reasons_for(lexicon, contributions, r, quotes)
         scores.append(LevelScore(r, lexicon.level(r).id, lexicon.level(r).label, round(points.get(r, 0.0) / total, 3),
                                  round(points.get(r, 0.0), 3), reasons))
     confidence = _confidence(points, chosen, family, against, is_family, s)
@@ -180,11 +185,13 @@ def _confidence(points: Mapping[int, float], chosen: int, family: float, against
     return round(min(0.99, max(0.05, (0.55 + 0.45 * separation) * (0.4 + 0.6 * amount))), 3)
 
 
-def _reasons_for(lexicon: Lexicon, contributions: Mapping[str, Mapping[int, float]], rank: int) -> tuple[str, ...]:
+def _reasons_for(lexicon: Lexicon, contributions: Mapping[str, Mapping[int, float]], rank: int,
+                 quotes: Mapping[str, str]) -> tuple[str, ...]:
     parts = [(v.get(rank, 0.0), key) for key, v in contributions.items() if v.get(rank, 0.0) > 0]
     parts.sort(key=lambda p: -p[0])
     out = []
     for value, key in parts[:10]:
         name = key if key in ("pay", "years") else f"{lexicon.terms[key].kind} '{lexicon.terms[key].label}'"
-        out.append(f"+{value:.2f} level {rank}: {name}")
+        quote = quotes.get(key)
+        out.append(f"+{value:.2f} level {rank}: {name}" + (f" ({quote})" if quote else ""))
     return tuple(out)

@@ -37,8 +37,12 @@ def render_report(report: dict[str, Any]) -> str:
         lines.append(pay)
     certs = [f"{c['label']} [{c['status']}]" for c in report["certifications"]]
     lines.append("Certifications: " + (", ".join(certs) if certs else "none found"))
+    rank = report["level"]["rank"]
+    reasons = report["reasons"]
+    level_reasons = [r for r in reasons if f" level {rank}: " in r][:MAX_REASONS]
+    family_reasons = [r for r in reasons if " family: " in r][:3]
     lines.append("Why:")
-    lines += [f"  {r}" for r in report["reasons"][:MAX_REASONS + 1]]
+    lines += [f"  {r}" for r in reasons[:1] + level_reasons + family_reasons]
     for w in report.get("warnings", []):
         lines.append(f"Warning: {w}")
     gaps = report.get("gaps")
