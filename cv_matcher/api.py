@@ -17,6 +17,7 @@ from .matching import find_evidence
 from .models import Document, Evidence, GapReport
 from .pay import Pay, find_pay, level_fit
 from .readers import ReadLimits, read_bytes, read_document
+from .readers.pdf import DEFAULT_ENGINE as DEFAULT_PDF_ENGINE
 from .scoring import Verdict, score_levels
 
 
@@ -40,7 +41,7 @@ def get_lexicon(lexicon: Lexicon | str | Path | None) -> Lexicon:
     return cached_lexicon(None if lexicon is None else str(lexicon))
 
 
-def load(source: str | Path | Document, *, limits: ReadLimits | None = None, pdf_engine: str = "pdfminer",
+def load(source: str | Path | Document, *, limits: ReadLimits | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE,
          data: bytes | None = None) -> Document:
     """A Document from a path, from bytes (with `source` as the name) or as given."""
     if isinstance(source, Document):
@@ -118,28 +119,28 @@ def report(analysis: Analysis, *, lexicon: Lexicon | str | Path | None = None, t
 
 
 def score_cv(source: str | Path | Document, *, lexicon: Lexicon | str | Path | None = None, target_level: int | None = None,
-             limits: ReadLimits | None = None, pdf_engine: str = "pdfminer", data: bytes | None = None) -> dict[str, Any]:
+             limits: ReadLimits | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE, data: bytes | None = None) -> dict[str, Any]:
     """Score one CV: level, confidence, reasons, evidence and the gap report."""
     doc = load(source, limits=limits, pdf_engine=pdf_engine, data=data)
     return report(analyse(doc, kind="cv", lexicon=lexicon), lexicon=lexicon, target_level=target_level)
 
 
 def classify_advert(source: str | Path | Document, *, lexicon: Lexicon | str | Path | None = None, limits: ReadLimits | None = None,
-                    pdf_engine: str = "pdfminer", data: bytes | None = None) -> dict[str, Any]:
+                    pdf_engine: str = DEFAULT_PDF_ENGINE, data: bytes | None = None) -> dict[str, Any]:
     """Classify one job advert: level, pay, requirements."""
     doc = load(source, limits=limits, pdf_engine=pdf_engine, data=data)
     return report(analyse(doc, kind="advert", lexicon=lexicon), lexicon=lexicon)
 
 
 def analyse_file(source: str | Path, *, kind: str = "cv", lexicon: Lexicon | str | Path | None = None, target_level: int | None = None,
-                 limits: ReadLimits | None = None, pdf_engine: str = "pdfminer", data: bytes | None = None) -> dict[str, Any]:
+                 limits: ReadLimits | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE, data: bytes | None = None) -> dict[str, Any]:
     """One report for one file, `kind` = cv | advert | auto (batch's unit of work)."""
     doc = load(source, limits=limits, pdf_engine=pdf_engine, data=data)
     return report(analyse(doc, kind=kind, lexicon=lexicon), lexicon=lexicon, target_level=target_level)
 
 
 def match_cv_to_advert(cv: str | Path | Document, advert: str | Path | Document, *, lexicon: Lexicon | str | Path | None = None,
-                       limits: ReadLimits | None = None, pdf_engine: str = "pdfminer") -> dict[str, Any]:
+                       limits: ReadLimits | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE) -> dict[str, Any]:
     """Fit of a CV to an advert: requirements met / partly met / missing, and level fit."""
     from .match import match_report
 

@@ -13,8 +13,24 @@ class CvMatcherError(Exception):
 
     def __init__(self, path: str | Path | None, problem: str) -> None:
         self.path = None if path is None else str(path)
-        self.problem = " ".join(str(problem).split())  # always one line
-        super().__init__(self.problem if self.path is None else f"{self.path}: {self.problem}")
+        self.problem = printable(" ".join(str(problem).split()))  # always one printable line
+        super().__init__(self.problem if self.path is None else f"{printable(self.path)}: {self.problem}")
+
+
+def printable(text: str) -> str:
+    """`text` with every unprintable character escaped, so a message stays one safe line: a file
+    name's newline or terminal escape sequence, and the bytes of a name that is not UTF-8 (Python
+    keeps them as lone surrogates, shown here as \\xNN)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode()'s surrogateescape of a byte >= 0x80
+        return f"\\x{code - 0xDC00:02x}"
+    return ch.encode("unicode_escape").decode("ascii")
 
 
 class UnsupportedFormatError(CvMatcherError):

@@ -1,6 +1,7 @@
 """Frozen data types passed between the steps: Document, Section, Evidence, LevelScore, GapReport."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,6 +21,10 @@ class Section:
         return asdict(self)
 
 
+def _section_start(section: Section) -> int:
+    return section.start
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """What a reader returns: the cleaned text (never changed afterwards) and its sections."""
@@ -31,12 +36,15 @@ class Document:
     meta: tuple[tuple[str, str], ...] = ()  # e.g. (("pages", "2"), ("encoding", "utf-8"))
 
     def section_at(self, offset: int) -> Section | None:
-        """The section whose heading or body contains `offset`, or None (text before any heading)."""
-        found = None
-        for sec in self.sections:
-            if sec.start <= offset < max(sec.body_end, sec.end):
-                found = sec
-        return found
+        """The section whose heading or body contains `offset`, or None (text before any heading).
+        Of several, the last in order: sections are in text order, so search back from the last
+        one that starts at or before `offset` (usually the first one looked at is the answer)."""
+        sections = self.sections
+        for i in range(bisect_right(sections, offset, key=_section_start) - 1, -1, -1):
+            sec = sections[i]
+            if offset < max(sec.body_end, sec.end):
+                return sec
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         return {

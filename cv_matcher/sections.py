@@ -47,7 +47,7 @@ _COLON = re.compile(r" *:")
 class Vocabulary(NamedTuple):
     exact: dict[str, str]  # normalised alias -> kind
     squashed: dict[str, str]  # alias without spaces -> kind, for "E X P E R I E N C E"
-    anywhere: re.Pattern[str]  # every alias, for long lines
+    anywhere: str  # a regular expression of every alias, for long lines (compiled when one is met)
 
 
 class _Found(NamedTuple):
@@ -104,8 +104,15 @@ def _vocabulary(frozen: tuple[tuple[str, tuple[str, ...]], ...]) -> Vocabulary:
     # Longest first so "work experience" wins over "experience"; flexible spaces and "&"/"and".
     patterns = [r"\s+".join(re.escape(w) if w != "and" else r"(?:and|&)" for w in key.split())
                 for key in sorted(exact, key=len, reverse=True)]
-    anywhere = re.compile(r"(?<![\w&])(?:" + "|".join(patterns) + r")(?![\w&])", re.IGNORECASE)
+    anywhere = r"(?<![\w&])(?:" + "|".join(patterns) + r")(?![\w&])"
     return Vocabulary(exact, squashed, anywhere)
+
+
+@lru_cache(maxsize=8)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # Compiling every alias into one pattern takes a few milliseconds, and most documents have no
+    # line long enough to need it.
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def split_sections(text: str, headings: Mapping[str, Sequence[str]] | None = None) -> tuple[Section, ...]:
@@ -188,7 +195,7 @@ def _line_kind(candidate: str, has_colon: bool, vocab: Vocabulary) -> str | None
 
 def _in_long_line(offset: int, line: str, vocab: Vocabulary) -> Iterator[_Found]:
     """Headings inside a flattened document: ALL CAPS aliases, or 'Alias:' after a sentence end."""
-    for match in vocab.anywhere.finditer(line):
+    for match in _compiled(vocab.anywhere).finditer(line):
         heading = match.group()
         if heading.isupper() and sum(c.isalpha() for c in heading) >= 4:
             # ...but not the start of a longer ALL CAPS phrase: "PROJECT WORKER" is a job title.

@@ -56,7 +56,8 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
     candidates += [Candidate(h.term_id, h.start, h.end, "fuzzy", h.alias, h.score) for h in fuzzy_hits(sdoc, build_index(lexicon), doc.text)]
     allowed = []
     lowered = doc.text.lower()
-    ruled_out = {t.id for t in lexicon.terms.values() if t.reject_document and has_cue(lowered, t.reject_document)}
+    found_terms = (lexicon.terms[t] for t in {c.term_id for c in candidates})  # only these can be ruled out
+    ruled_out = {t.id for t in found_terms if t.reject_document and has_cue(lowered, t.reject_document)}
     for cand in candidates:
         if cand.term_id in ruled_out:
             continue

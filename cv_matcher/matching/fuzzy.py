@@ -5,15 +5,17 @@ compared with text n-grams of about its own number of words. Strings are compare
 or punctuation, so "Prince 2 Practioner" meets "PRINCE2 Practitioner" and "MS-Project" meets
 "MS Project".
 
-Speed: `fuzz.ratio` can only reach a cut-off c when the lengths are close enough
-(|a - b| <= (1 - c/100)(a + b), as every extra character costs one edit), so each group of
-n-grams of one length is scored, in one `process.cdist` call, only against the aliases of
-compatible lengths; identical n-grams are scored once. The hits are those the full matrix gives.
+Speed: an n-gram is only scored against the aliases it could match. `fuzz.ratio` can only reach
+a cut-off c when the lengths are close enough (|a - b| <= (1 - c/100)(a + b), as every extra
+character costs one edit), and a hit must have the alias's short words exactly; so the n-grams of
+one length and one set of short words are scored, in one `process.cdist` call, against the
+aliases of compatible lengths with the same short words. Identical n-grams are scored once. The
+hits are those that scoring every n-gram against every alias gives.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
@@ -38,25 +40,59 @@ class FuzzyHit:
     score: float
 
 
+def _reaches(key_length: int, cutoff: float, length: int) -> bool:
+    """Whether a query of `length` characters can score `cutoff` against a key of `key_length`:
+    ratio = 100 (1 - edits / (a + b)) and edits >= |a - b|. Scores are compared rounded to whole
+    numbers, so a float score half a point below the cut-off still counts."""
+    return abs(key_length - length) <= (1 - (cutoff - 0.5) / 100) * (key_length + length) + 1e-9
+
+
 @dataclass(frozen=True)
 class FuzzyIndex:
     by_words: dict[int, tuple[list[str], list[tuple[str, str, float]]]]  # n words -> (keys, (term, alias, cutoff))
+    # n words -> the keys by (key length, cut-off): the query lengths that can reach them, and
+    # their indices by the short words of their alias. Built on first use.
+    _buckets: dict[int, list[tuple[int, int, dict[frozenset[str], list[int]]]]] = field(default_factory=dict, compare=False, repr=False)
+    _near: dict[tuple[int, int], dict[frozenset[str] | None, list[int]]] = field(default_factory=dict, compare=False, repr=False)
 
-    def keys_near(self, n: int, length: int) -> list[int]:
-        """Indices of group n's keys that a query of `length` characters could match: those whose
-        length leaves the score able to reach the key's own cut-off. Scores are compared rounded
-        to whole numbers, so a float score half a point below the cut-off still counts."""
-        cache = _NEAR.setdefault(id(self), {})
-        found = cache.get((n, length))
+    def keys_near(self, n: int, length: int) -> dict[frozenset[str] | None, list[int]]:
+        """Indices of group n's keys that a query of `length` characters could match (see
+        _reaches), by the short words of their alias (None: all of them)."""
+        found = self._near.get((n, length))
         if found is None:
-            keys, meta = self.by_words[n]
-            found = [i for i, (k, m) in enumerate(zip(keys, meta))
-                     if abs(len(k) - length) <= (1 - (m[2] - 0.5) / 100) * (len(k) + length) + 1e-9]
-            cache[(n, length)] = found
+            found = {}
+            for lo, hi, by_shorts in self._buckets_of(n):
+                if lo <= length <= hi:
+                    for shorts, indices in by_shorts.items():
+                        found.setdefault(shorts, []).extend(indices)
+            if found:
+                found[None] = sorted(i for indices in found.values() for i in indices)
+                for indices in found.values():
+                    indices.sort()
+            self._near[(n, length)] = found
         return found
 
-
-_NEAR: dict[int, dict[tuple[int, int], list[int]]] = {}  # id(index) -> (n, query length) -> key indices
+    def _buckets_of(self, n: int) -> list[tuple[int, int, dict[frozenset[str], list[int]]]]:
+        buckets = self._buckets.get(n)
+        if buckets is None:
+            keys, meta = self.by_words[n]
+            grouped: dict[tuple[int, float], dict[frozenset[str], list[int]]] = {}
+            for i, (key, (_, alias, cutoff)) in enumerate(zip(keys, meta)):
+                grouped.setdefault((len(key), cutoff), {}).setdefault(short_words(alias), []).append(i)
+            buckets = []
+            for (size, cutoff), by_shorts in grouped.items():
+                slack = 1 - (cutoff - 0.5) / 100
+                # The lengths that reach it form an interval around size; start from its ends
+                # (solved without the 1e-9) and step until _reaches agrees.
+                lo = max(0, int(size * (1 - slack) / (1 + slack)) - 2)
+                while not _reaches(size, cutoff, lo):
+                    lo += 1
+                hi = int(size * (1 + slack) / (1 - slack)) + 2 if slack < 1 else 10 * size + 10
+                while not _reaches(size, cutoff, hi):
+                    hi -= 1
+                buckets.append((lo, hi, by_shorts))
+            self._buckets[n] = buckets
+        return buckets
 
 
 @lru_cache(maxsize=8)
@@ -102,7 +138,8 @@ def _ngrams(text: str, words: list[tuple[int, int, int]], n: int) -> Iterator[tu
 
 class _Grams(NamedTuple):
     spans: list[tuple[int, int]]  # the n-grams of one size, as _ngrams lists them: (start, end)
-    by_length: dict[int, dict[str, list[int]]]  # key length -> fuzzy key -> indices into spans
+    # key length -> short words (None: not known) -> fuzzy key -> indices into spans
+    by_length: dict[int, dict[frozenset[str] | None, dict[str, list[int]]]]
 
 
 def _grams_by_size(text: str, words: list[tuple[int, int, int]], sizes: Iterable[int]) -> dict[int, _Grams]:
@@ -121,19 +158,27 @@ def _grams_by_size(text: str, words: list[tuple[int, int, int]], sizes: Iterable
         previous = start
     pieces = [fuzzy_key(text[w[1]:nxt[1]]) for w, nxt in zip(words, words[1:])]
     keys = [fuzzy_key(text[w[1]:w[2]]) for w in words]  # keys of the 1-grams, then of the 2-grams, ...
+    # Short words likewise: they are runs of [a-z0-9] and only words hold such characters, so an
+    # n-gram's short words are its words' short words, unless two of its words touch (no
+    # character between them: a run may go on from one into the next). Then: unknown (None).
+    word_shorts = [short_words(text[w[1]:w[2]]) for w in words]
+    touching = [w[2] >= nxt[1] for w, nxt in zip(words, words[1:])]
+    shorts: list[frozenset[str] | None] = list(word_shorts)
     out: dict[int, _Grams] = {}
     for n in range(1, max(sizes, default=0) + 1):
         if n > 1:
             keys = [piece + key for piece, key in zip(pieces, keys[1:])]
+            shorts = [None if touch or rest is None else (mine | rest if mine and rest else mine or rest)
+                      for touch, mine, rest in zip(touching, word_shorts, shorts[1:])]
         if n not in sizes:
             continue
         spans: list[tuple[int, int]] = []
-        by_length: dict[int, dict[str, list[int]]] = {}
+        by_length: dict[int, dict[frozenset[str] | None, dict[str, list[int]]]] = {}
         for i, key in enumerate(keys):
             first, last = words[i], words[i + n - 1]
             if last[0] - first[0] > 2 * n or lines[i] != lines[i + n - 1]:
                 continue  # words far apart (punctuation between), or in different segments: not a phrase
-            by_length.setdefault(len(key), {}).setdefault(key, []).append(len(spans))
+            by_length.setdefault(len(key), {}).setdefault(shorts[i], {}).setdefault(key, []).append(len(spans))
             spans.append((first[1], last[2]))
         out[n] = _Grams(spans, by_length)
     return out
@@ -168,18 +213,22 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
             offsets[size] = position
             position += len(by_size[size].spans)
         cutoff = min(m[2] for m in meta)
-        for length in sorted({length for size in offsets for length in by_size[size].by_length}):
-            near = index.keys_near(n, length)
-            if not near:
+        for length in {length for size in offsets for length in by_size[size].by_length}:
+            near_by_shorts = index.keys_near(n, length)
+            if not near_by_shorts:
                 continue
-            rows = [(size, key) for size in offsets for key in by_size[size].by_length.get(length, ())]
-            scores = process.cdist([key for _, key in rows], [keys[i] for i in near], scorer=fuzz.ratio,
-                                   score_cutoff=cutoff, dtype="uint8")
-            for row, col in zip(*scores.nonzero()):
-                size, key = rows[row]
-                sized = by_size[size]
-                found += [(group, offsets[size] + gi, near[col], float(scores[row, col]), sized.spans[gi])
-                          for gi in sized.by_length[length][key]]
+            for shorts in {shorts for size in offsets for shorts in by_size[size].by_length.get(length, ())}:
+                near = near_by_shorts.get(shorts)
+                if not near:
+                    continue
+                rows = [(size, key) for size in offsets for key in by_size[size].by_length.get(length, {}).get(shorts, ())]
+                scores = process.cdist([key for _, key in rows], [keys[i] for i in near], scorer=fuzz.ratio,
+                                       score_cutoff=cutoff, dtype="uint8")
+                for row, col in zip(*scores.nonzero()):
+                    size, key = rows[row]
+                    sized = by_size[size]
+                    found += [(group, offsets[size] + gi, near[col], float(scores[row, col]), sized.spans[gi])
+                              for gi in sized.by_length[length][shorts][key]]
     groups = list(index.by_words.values())
     hits: list[FuzzyHit] = []
     for group, _, ai, score, (start, end) in sorted(found, key=lambda f: f[:3]):

@@ -17,14 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .normalise import norm_word
 
 if TYPE_CHECKING:  # spaCy is imported lazily: `--help` and text reading must not pay for it
     from spacy.matcher import Matcher, PhraseMatcher
-    from spacy.tokenizer import Tokenizer
     from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
     from ..lexicon import Lexicon
 
@@ -33,25 +33,102 @@ DETERMINERS = ("a", "an", "the", "our", "their", "his", "her", "its", "my")
 
 
 @lru_cache(maxsize=1)
-def tokenizer() -> "Tokenizer":
+def tokenizer() -> "EnglishTokenizer":
     """spaCy's English tokenizer with one change: the infix rule that splits letters-hyphen-letters
     is dropped, so "co-ordinator" stays one token (normalised to "coordinator") and both spellings
     meet. Tokens are what `spacy.blank("en")` with that infix change gives, lexical attributes too."""
-    from spacy.lang.en import English
-    from spacy.tokenizer import Tokenizer
-    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
-    from spacy.vocab import create_vocab
+    return EnglishTokenizer()
 
-    defaults = English.Defaults
-    return Tokenizer(
-        create_vocab("en", defaults),
-        rules=defaults.tokenizer_exceptions,
-        prefix_search=compile_prefix_regex(defaults.prefixes).search,
-        suffix_search=compile_suffix_regex(defaults.suffixes).search,
-        infix_finditer=compile_infix_regex(_without_hyphen_infix(defaults.infixes)).finditer,
-        token_match=defaults.token_match,
-        url_match=defaults.url_match,
-    )
+
+class EnglishTokenizer:
+    """The tokenizer of tokenizer(), called like a spaCy Tokenizer (its other attributes are the
+    spaCy Tokenizer's), with two savings that leave every token as it was:
+
+    - Its 1,350 exceptions ("don't", "Mr.", ":)") cost 40 ms to load. Those with a prefix, suffix,
+      infix or whitespace are loaded at once: spaCy also matches them across tokens. The others
+      ("cannot", "dont", "C++") only apply to a text that holds them (the whole of a chunk between
+      spaces, or what is left of one after its prefixes and suffixes), so each is loaded when a
+      text holds it and before that text is tokenised.
+    - spaCy caches each chunk's tokens but stops saving to the cache for the rest of a text once a
+      chunk hits an exception, and nearly every CV has one early (an em dash is one). The text's
+      new chunks are first tokenised together, plain ones first, which fills the cache.
+
+    Like spaCy's vocabulary it serves one thread at a time (the Dask executor locks around it).
+    """
+
+    def __init__(self) -> None:
+        from spacy.lang.en import English
+        from spacy.tokenizer import Tokenizer
+        from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+        from spacy.vocab import create_vocab
+
+        defaults = English.Defaults
+        spacy_tokenizer = Tokenizer(
+            create_vocab("en", defaults),
+            rules=None,
+            prefix_search=compile_prefix_regex(defaults.prefixes).search,
+            suffix_search=compile_suffix_regex(defaults.suffixes).search,
+            infix_finditer=compile_infix_regex(_without_hyphen_infix(defaults.infixes)).finditer,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
+        self.rules: dict[str, list[dict[int, str]]] = dict(defaults.tokenizer_exceptions)  # all, as applied
+        find = spacy_tokenizer
+        self._pending = {}  # plain exceptions not loaded yet
+        eager = {}
+        for chunk, tokens in self.rules.items():
+            # The test spaCy uses to send an exception to its cross-token pass, and whitespace.
+            if find.find_prefix(chunk) or find.find_infix(chunk) or find.find_suffix(chunk) or any(c.isspace() for c in chunk):
+                eager[chunk] = tokens
+            else:
+                self._pending[chunk] = tokens
+        spacy_tokenizer.rules = eager
+        self._spacy = spacy_tokenizer
+        self._longest = max(map(len, self._pending), default=0)
+        self._looked_through: set[str] = set()  # chunks already searched for pending exceptions
+        self._primed: set[str] = set()  # chunks whose tokens are cached
+
+    @property
+    def vocab(self) -> "Vocab":
+        return self._spacy.vocab
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._spacy, name)
+
+    def __call__(self, text: str, *, prime: bool = True) -> "Doc":
+        """Tokenise `text`; `prime`: fill the cache first (worth it for a document, not a phrase)."""
+        chunks = set(text.split())
+        self._load_exceptions(chunks)
+        if prime:
+            self._prime_cache(chunks)
+        return self._spacy(text)
+
+    def _load_exceptions(self, chunks: set[str]) -> None:
+        pending = self._pending
+        if not pending:
+            return
+        new = chunks.difference(self._looked_through)
+        if not new:
+            return
+        if len(self._looked_through) > 200_000:  # bounded memory: looking again is harmless
+            self._looked_through.clear()
+        self._looked_through.update(new)
+        longest = self._longest
+        found = {chunk[i:j] for chunk in new for i in range(len(chunk))
+                 for j in range(i + 1, min(len(chunk), i + longest) + 1) if chunk[i:j] in pending}
+        for exception in sorted(found):
+            self._spacy.add_special_case(exception, pending.pop(exception))
+        if found:
+            self._primed.clear()  # adding an exception empties spaCy's cache
+
+    def _prime_cache(self, chunks: set[str]) -> None:
+        if len(self._primed) >= self._spacy.max_cache_size:
+            return
+        new = chunks.difference(self._primed)
+        if new:
+            self._primed.update(new)
+            rules = self.rules
+            self._spacy(" ".join(sorted((c for c in new if c not in rules), key=lambda c: not c.isalnum())))
 
 
 def _without_hyphen_infix(infixes: Iterable[str]) -> list[str]:
@@ -68,31 +145,11 @@ def make_doc(text: str) -> "Doc":
 
     from spacy.attrs import NORM
 
-    tok = tokenizer()
-    _prime_cache(tok, text)
-    doc = tok(text)
+    doc = tokenizer()(text)
     if len(doc):
         norms = [_norm_hash(text[start:end]) for start, end in token_spans(doc)]
         doc.from_array([NORM], numpy.array(norms, dtype="uint64"))
     return doc
-
-
-_PRIMED: set[str] = set()
-
-
-def _prime_cache(tok: "Tokenizer", text: str) -> None:
-    """Let the tokenizer's own cache work. spaCy caches each whitespace-separated chunk's tokens,
-    but stops saving to the cache for the rest of a text once a chunk hits one of its special
-    cases, and nearly every CV has one early (an em dash is one). Tokenising the text's new chunks
-    first, the plain ones together and before the rest, fills the cache; the tokens are the same,
-    the cache only saves recomputing them."""
-    if len(_PRIMED) >= tok.max_cache_size:
-        return
-    new = set(text.split()).difference(_PRIMED)
-    if new:
-        _PRIMED.update(new)
-        rules = tok.rules
-        tok(" ".join(sorted((c for c in new if c not in rules), key=lambda c: not c.isalnum())))
 
 
 @lru_cache(maxsize=65536)
@@ -122,8 +179,9 @@ def _plain_word(word: str) -> bool:
     """True when the tokenizer keeps `word` whole and untouched: letters/digits only, no exception
     for it, and none of its prefix, suffix or infix rules applies."""
     tok = tokenizer()
-    return bool(_PLAIN.fullmatch(word)) and word not in tok.rules and not tok.find_prefix(word) \
-        and not tok.find_suffix(word) and not tok.find_infix(word)
+    find = tok._spacy
+    return bool(_PLAIN.fullmatch(word)) and word not in tok.rules and not find.find_prefix(word) \
+        and not find.find_suffix(word) and not find.find_infix(word)
 
 
 def words_of(text: str) -> list[str]:
@@ -132,7 +190,7 @@ def words_of(text: str) -> list[str]:
     words = text.split(" ")
     if all(map(_plain_word, words)):
         return words
-    return [t.text for t in tokenizer()(text)]
+    return [t.text for t in tokenizer()(text, prime=False)]
 
 
 INSERTED_DETERMINERS = ("the", "a", "all", "our")

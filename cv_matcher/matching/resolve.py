@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 
@@ -28,9 +29,37 @@ class Candidate:
         return self.start <= other.start and other.end <= self.end and (self.end - self.start) > (other.end - other.start)
 
 
+class _Spans:
+    """Non-overlapping, non-empty spans sorted by start (so their ends are sorted too): whether
+    [start, end) overlaps one of them is a question about one neighbour, found by bisection.
+    Comparing every candidate with every span was quadratic: a 150 KB document with thousands of
+    findings took half a minute."""
+
+    def __init__(self, spans: list[Candidate]) -> None:
+        ordered = sorted(spans, key=lambda c: c.start)
+        self.starts = [c.start for c in ordered]
+        self.ends = [c.end for c in ordered]
+
+    def overlaps(self, cand: Candidate) -> bool:
+        i = bisect_left(self.starts, cand.end)  # the spans that start before cand ends
+        return i > 0 and self.ends[i - 1] > cand.start
+
+    def add(self, cand: Candidate) -> None:  # only a span that overlaps none of them
+        i = bisect_left(self.starts, cand.end)
+        self.starts.insert(i, cand.start)
+        self.ends.insert(i, cand.end)
+
+
 def _greedy(ordered: list[Candidate], taken: list[Candidate]) -> None:
+    if any(c.start >= c.end for c in ordered) or any(t.start >= t.end for t in taken):
+        for cand in ordered:  # an empty span "overlaps" differently: the plain rule
+            if not any(cand.overlaps(t) for t in taken):
+                taken.append(cand)
+        return
+    spans = _Spans(taken)  # `taken` never holds overlapping spans: every call keeps it that way
     for cand in ordered:
-        if not any(cand.overlaps(t) for t in taken):
+        if not spans.overlaps(cand):
+            spans.add(cand)
             taken.append(cand)
 
 
@@ -47,17 +76,50 @@ def _merge_same_term(exact: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _spans_by_term(exact: list[Candidate]) -> dict[str, "_Spans | list[Candidate]"]:
+    """Exact spans per term; once merged, the spans of one term never overlap each other."""
+    grouped: dict[str, list[Candidate]] = {}
+    for e in exact:
+        grouped.setdefault(e.term_id, []).append(e)
+    return {term: spans if any(e.start >= e.end for e in spans) else _Spans(spans) for term, spans in grouped.items()}
+
+
+def _overlaps_any(spans: "_Spans | list[Candidate] | None", cand: Candidate) -> bool:
+    if spans is None:
+        return False
+    if isinstance(spans, list):  # holds an empty span: the plain rule
+        return any(e.overlaps(cand) for e in spans)
+    return spans.overlaps(cand)
+
+
+class _Nearby:
+    """The exact spans that can overlap or lie inside a given span: those starting at most the
+    longest exact span's length before it, up to its end."""
+
+    def __init__(self, exact: list[Candidate]) -> None:
+        self.spans = sorted(exact, key=lambda c: c.start)
+        self.starts = [c.start for c in self.spans]
+        self.longest = max((c.end - c.start for c in exact), default=0)
+
+    def around(self, span: Candidate) -> list[Candidate]:
+        lo = bisect_left(self.starts, span.start - self.longest)
+        hi = bisect_right(self.starts, span.end)
+        return self.spans[lo:hi]
+
+
 def resolve(candidates: list[Candidate]) -> list[Candidate]:
     """Keep a set of non-overlapping candidates, chosen by the policy above."""
     exact = _merge_same_term([c for c in candidates if c.method != "fuzzy"])
-    fuzzy = [f for f in candidates if f.method == "fuzzy"
-             and not any(e.term_id == f.term_id and e.overlaps(f) for e in exact)]
+    by_term = _spans_by_term(exact)
+    fuzzy = [f for f in candidates if f.method == "fuzzy" and not _overlaps_any(by_term.get(f.term_id), f)]
     fuzzy.sort(key=lambda c: (-c.score, c.end - c.start, c.start))
     fuzzy_kept: list[Candidate] = []
     _greedy(fuzzy, fuzzy_kept)
-    promoted = [f for f in fuzzy_kept if any(f.strictly_contains(e) for e in exact)
-                and not any(e.overlaps(f) and e.end - e.start >= f.end - f.start for e in exact)]
+    nearby = _Nearby(exact)
+    promoted = [f for f in fuzzy_kept if any(f.strictly_contains(e) for e in nearby.around(f))
+                and not any(e.overlaps(f) and e.end - e.start >= f.end - f.start for e in nearby.around(f))]
     taken: list[Candidate] = list(promoted)
     _greedy(sorted(exact, key=lambda c: (-(c.end - c.start), c.start, c.term_id)), taken)
-    _greedy([f for f in fuzzy_kept if f not in promoted], taken)
+    promoted_set = set(promoted)
+    _greedy([f for f in fuzzy_kept if f not in promoted_set], taken)
     return sorted(taken, key=lambda c: (c.start, c.end))

@@ -14,6 +14,8 @@ the readers, so reading a .txt file never loads them.
 """
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from ..errors import CvMatcherError, DocumentReadError, EmptyDocumentError, UnsupportedFormatError
@@ -39,7 +41,7 @@ def supported_suffixes() -> str:
     return ", ".join(sorted(READERS))
 
 
-def read_document(path: str | Path, *, limits: ReadLimits | None = None, pdf_engine: str = "pdfminer") -> Document:
+def read_document(path: str | Path, *, limits: ReadLimits | None = None, pdf_engine: str = pdf.DEFAULT_ENGINE) -> Document:
     """Read a CV or advert file (.pdf, .docx, .txt, .md, .text) into a Document.
 
     Raises UnsupportedFormatError for other suffixes and DocumentReadError (or one of its
@@ -53,17 +55,36 @@ def read_document(path: str | Path, *, limits: ReadLimits | None = None, pdf_eng
     if not path.exists():
         raise DocumentReadError(path, "file not found")
     _reader_for(path.name, str(path))  # an unsupported suffix fails before reading the bytes
+    return read_bytes(_read_file(path, limits), path.name, limits=limits, pdf_engine=pdf_engine, source=str(path))
+
+
+def _read_file(path: Path, limits: ReadLimits) -> bytes:
+    """The file's bytes, its size checked (fstat) before reading and at most the limit read, so
+    neither a huge file nor one that grows meanwhile is pulled into memory. Only regular files:
+    a FIFO would block and a device (a link to /dev/zero named cv.txt) would never end.
+    O_NONBLOCK keeps open() from waiting on a FIFO; it changes nothing for regular files."""
     try:
-        check_limit(str(path), limits, "max_file_bytes", path.stat().st_size, "file size")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError as exc:
         raise DocumentReadError(path, "file not found") from exc
     except OSError as exc:
         raise DocumentReadError(path, f"cannot read file: {exc.strerror or exc}") from exc
-    return read_bytes(data, path.name, limits=limits, pdf_engine=pdf_engine, source=str(path))
+    with os.fdopen(fd, "rb") as file:
+        try:
+            info = os.fstat(file.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise DocumentReadError(path, "is a directory, not a file")
+            if not stat.S_ISREG(info.st_mode):
+                raise DocumentReadError(path, "not a regular file (a device, pipe or socket)")
+            check_limit(str(path), limits, "max_file_bytes", info.st_size, "file size")
+            data = file.read(limits.max_file_bytes + 1)
+        except OSError as exc:
+            raise DocumentReadError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    check_limit(str(path), limits, "max_file_bytes", len(data), "file size")
+    return data
 
 
-def read_bytes(data: bytes, name: str, *, limits: ReadLimits | None = None, pdf_engine: str = "pdfminer",
+def read_bytes(data: bytes, name: str, *, limits: ReadLimits | None = None, pdf_engine: str = pdf.DEFAULT_ENGINE,
                source: str | None = None) -> Document:
     """Read a document held in memory (stdin, an upload, a remote worker); `name`'s suffix picks
     the reader and `source` (default: `name`) is what the Document and errors report."""
@@ -73,15 +94,17 @@ def read_bytes(data: bytes, name: str, *, limits: ReadLimits | None = None, pdf_
     check_limit(source, limits, "max_file_bytes", len(data), "file size")
     if pdf_engine not in pdf.ENGINES:
         raise ValueError(f"unknown pdf_engine {pdf_engine!r}; choose one of {', '.join(pdf.ENGINES)}")
+    kind = Path(name).suffix.lstrip(".").upper()
     try:
         raw = reader(data, source, limits, engine=pdf_engine)
     except CvMatcherError:
         raise
-    except MemoryError:
-        raise
+    except MemoryError as exc:  # the limits should prevent it; if not, one line, not a crash
+        raise DocumentReadError(source, f"cannot read {kind}: too large to read (out of memory)") from exc
+    except RecursionError as exc:  # a page tree or object nested thousands deep
+        raise DocumentReadError(source, f"cannot read {kind}: structure nested too deeply") from exc
     except Exception as exc:  # a library's own exception: report it on one line, never a traceback
         detail = " ".join(str(exc).split())[:_MAX_DETAIL]
-        kind = Path(name).suffix.lstrip(".").upper()
         raise DocumentReadError(source, f"cannot read {kind}: {type(exc).__name__}: {detail}") from exc
     return _finish(source, raw, limits)
 

@@ -17,10 +17,18 @@ class ReadLimits:
     low enough that a hostile or accidental input cannot stall a batch run.
     """
 
-    max_file_bytes: int = 20 * MB  # size on disk (CLI: --max-file-mb)
-    max_pages: int = 50  # PDF pages (CLI: --max-pages)
-    max_chars: int = 500_000  # extracted characters (CLI: --max-chars)
-    max_docx_uncompressed_bytes: int = 100 * MB  # sum of the DOCX zip members (zip bombs)
+    max_file_bytes: int = 20 * MB  # size on disk, checked with stat() before reading (CLI: --max-file-mb)
+    max_pages: int = 50  # PDF pages: the page tree's /Count, then each page before layout (CLI: --max-pages)
+    max_chars: int = 500_000  # extracted characters; for PDFs also glyphs and shapes drawn (CLI: --max-chars)
+    max_docx_uncompressed_bytes: int = 100 * MB  # sum of the DOCX zip members, from the zip's
+    # central directory before anything is inflated (zip bombs) (CLI: --max-docx-mb)
+    max_docx_xml_bytes: int = 16 * MB  # the DOCX members that are parsed as XML (their tree takes up to
+    # 25 times the bytes in memory); real CVs have under 2 MB. Python API only.
+    max_pdf_decoded_bytes: int = 64 * MB  # all PDF streams once decoded (deflate, LZW, run-length bombs);
+    # real CVs decode to under 1 MB. Python API only.
+    max_pdf_content_bytes: int = 8 * MB  # PDF drawing instructions interpreted, each Form XObject counted
+    # every time it is drawn, at least 1 KB a time (pdfminer takes about 3 s per MB); real CV pages
+    # have under 200 KB. Python API only.
 
 
 # The CLI option that raises each limit, named in the error message so the user knows the fix.
@@ -28,17 +36,24 @@ LIMIT_OPTIONS = {
     "max_file_bytes": "--max-file-mb",
     "max_pages": "--max-pages",
     "max_chars": "--max-chars",
-    "max_docx_uncompressed_bytes": "--max-docx-uncompressed-mb",
+    "max_docx_uncompressed_bytes": "--max-docx-mb",
+    "max_docx_xml_bytes": "ReadLimits(max_docx_xml_bytes=...)",
+    "max_pdf_decoded_bytes": "ReadLimits(max_pdf_decoded_bytes=...)",
+    "max_pdf_content_bytes": "ReadLimits(max_pdf_content_bytes=...)",
 }
 
 
-def check_limit(source: str, limits: ReadLimits, name: str, value: int, what: str) -> None:
-    """Raise LimitExceededError when `value` exceeds the limit called `name`."""
+def check_limit(source: str, limits: ReadLimits, name: str, value: int | None, what: str) -> None:
+    """Raise LimitExceededError when `value` exceeds the limit called `name`; value None means
+    "known to be over, by how much unknown" (a decoder stopped as soon as it passed the limit)."""
     limit = getattr(limits, name)
-    if value <= limit:
+    if value is not None and value <= limit:
         return
     unit = "bytes" if name.endswith("_bytes") else ""
-    shown = f"{_amount(value, unit)}, over the {_amount(limit, unit)} limit"
+    if value is None:
+        shown = f"over the {_amount(limit, unit)} limit"
+    else:
+        shown = f"{_amount(value, unit)}, over the {_amount(limit, unit)} limit"
     raise LimitExceededError(source, f"{what} is {shown} ({name}; raise it with {LIMIT_OPTIONS[name]})")
 
 

@@ -23,8 +23,11 @@ BULLET = "• "
 # Block containers whose children are paragraphs/tables again (content controls, custom XML).
 _TRANSPARENT = {f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}smartTag"}
 _RUN_TEXT = {f"{W}t": None, f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
-# DOCTYPE/ENTITY never appear in Word's own XML; they only serve entity tricks (XXE, billion laughs).
-_PROLOGUE_BYTES = 4096
+# A DOCTYPE never appears in Word's own XML; it only serves entity tricks (XXE, billion laughs).
+DOCTYPE_REFUSED = "DOCX XML declares a DOCTYPE (entities refused)"
+# Word writes 10-50 members, a few hundred with many images. 100,000 tiny members (a 10 MB file)
+# cost zipfile and the checks below 12 s; 10,000 cost about one.
+MAX_ZIP_MEMBERS = 10_000
 
 
 def read(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = None) -> Extracted:
@@ -46,6 +49,10 @@ def read(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = N
 
 def _check_package(data: bytes, source: str, limits: ReadLimits) -> None:
     """Reject what python-docx would choke on or should never parse, before it parses anything."""
+    members = data.count(b"PK\x01\x02")  # central directory entries, counted before zipfile parses them all
+    if members > MAX_ZIP_MEMBERS:
+        raise DocumentReadError(source, f"not a DOCX: {members:,} zip members (Word writes tens; the limit is "
+                                        f"{MAX_ZIP_MEMBERS:,})")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -54,14 +61,65 @@ def _check_package(data: bytes, source: str, limits: ReadLimits) -> None:
         names = set(archive.namelist())
         if "word/document.xml" not in names:
             raise DocumentReadError(source, "not a DOCX: the zip has no word/document.xml")
-        total = sum(info.file_size for info in archive.infolist())
+        infos = archive.infolist()
+        total = sum(info.file_size for info in infos)  # as the central directory declares: nothing inflated yet
         check_limit(source, limits, "max_docx_uncompressed_bytes", total, "uncompressed size")
-        for name in names:
-            if name.endswith((".xml", ".rels")):
-                with archive.open(name) as part:
-                    head = part.read(_PROLOGUE_BYTES)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise DocumentReadError(source, f"DOCX XML declares entities (refused): {name}")
+        by_name = [info for info in infos if info.filename.endswith((".xml", ".rels"))]
+        check_limit(source, limits, "max_docx_xml_bytes", sum(info.file_size for info in by_name), "XML size")
+        xml_parts = _xml_parts(archive, infos)  # also parts whose content type, not name, says XML
+        check_limit(source, limits, "max_docx_xml_bytes", sum(info.file_size for info in xml_parts), "XML size")
+        for name in sorted({info.filename for info in xml_parts}):
+            if _declares_doctype(archive, name):
+                raise DocumentReadError(source, f"{DOCTYPE_REFUSED}: {name}")
+
+
+def _xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    """The members python-docx may parse as XML: named .xml/.rels, or given an XML content type
+    in [Content_Types].xml (by extension or by part name). Its tree costs memory many times the
+    bytes (20 MB of empty paragraphs took 490 MB and 7 s), hence max_docx_xml_bytes."""
+    from lxml import etree
+
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    if "[Content_Types].xml" in archive.namelist():
+        parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+        try:
+            with archive.open("[Content_Types].xml") as part:
+                root = etree.parse(part, parser).getroot()
+        except etree.XMLSyntaxError:
+            root = None  # python-docx refuses the package: its error is the clearer one
+        for element in () if root is None else root:
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if tag.endswith("}Default"):
+                defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
+            elif tag.endswith("}Override"):
+                overrides[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
+
+    def is_xml(name: str) -> bool:
+        if name.endswith((".xml", ".rels")):
+            return True
+        content_type = overrides.get(name, defaults.get(name.rpartition(".")[2].lower(), ""))
+        return "xml" in content_type.lower()
+
+    return [info for info in infos if is_xml(info.filename)]
+
+
+def _declares_doctype(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether a part's prolog has a DOCTYPE, however long the prolog and in whatever encoding
+    (a byte search of the first few KB misses one after 64 KB of comments, or in UTF-16). libxml2
+    parses only up to the root element's start tag, with entities, DTDs and the network off."""
+    from lxml import etree
+
+    with archive.open(name) as part:
+        events = etree.iterparse(part, events=("start",), resolve_entities=False, load_dtd=False, no_network=True,
+                                 huge_tree=False)
+        try:
+            for _event, element in events:
+                info = element.getroottree().docinfo
+                return bool(info.doctype) or info.internalDTD is not None or info.externalDTD is not None
+        except etree.XMLSyntaxError:
+            return False  # not well-formed before the root: python-docx refuses it too, or never reads it
+    return False
 
 
 def _header_footer_texts(document: Any) -> tuple[list[str], list[str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 
 from ..errors import DocumentReadError
-from .base import Extracted, ReadLimits
+from .base import Extracted, ReadLimits, check_limit
 from .clean import repair_mojibake
 
 # UTF-32 before UTF-16: the UTF-32-LE BOM starts with the UTF-16-LE one.
@@ -29,6 +29,8 @@ MAX_CONTROL_SHARE = 0.01  # more control characters than this and it is not a te
 def read(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = None) -> Extracted:
     """Decode a text file; record the encoding (and any mojibake repair) in meta."""
     text, encoding = decode(data, source)
+    # The character limit, before the per-character checks and repairs (as fast as the decoding).
+    check_limit(source, limits, "max_chars", len(text), "extracted text length")
     controls = sum(1 for ch in text if ch < " " and ch not in _TEXT_CONTROLS)
     if controls > MAX_CONTROL_SHARE * len(text):
         raise DocumentReadError(source, BINARY)

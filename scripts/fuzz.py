@@ -1,0 +1,561 @@
+"""Mutation fuzzing of the readers and the whole pipeline.
+
+    .venv/bin/python scripts/fuzz.py --inputs 100000 --workers 2      # the long run
+    .venv/bin/python scripts/fuzz.py --inputs 300 --json               # what tests/test_fuzz_short.py runs
+    .venv/bin/python scripts/fuzz.py --replay 1234 --seed 0            # one input again, in this process
+
+Seeds are the sample PDFs, DOCX and text files in sample_cvs/ and sample_ads/ (and, for PDFs, the
+same files with their streams inflated, so mutations reach the drawing instructions; for DOCX,
+mutations go inside a zip member half the time, so they reach the XML rather than the CRC).
+Input i is a pure function of (--seed, i): 1-4 byte-level mutations (bit flips, byte sets,
+truncation, splicing with another seed, chunk duplication and deletion, format tokens, extreme
+numbers), and one time in five the bytes are read under another format's suffix.
+
+Each input runs in a worker process (forked once the libraries and lexicon are loaded): PDFs
+through read_bytes(pdf_engine="pdfium") and then the whole pipeline, cv_matcher.api.analyse_file
+(pdfminer), DOCX and text through analyse_file. A failure is:
+  exception  anything but a CvMatcherError (the traceback is saved);
+  message    a CvMatcherError whose message is not one printable line;
+  memory     the worker's peak memory grew by more than --memory-growth-mb on one input, or it
+             hit its address-space limit (--memory-mb) and reported running out of memory;
+  hang       the input took longer than --timeout seconds (an alarm in the worker; the parent
+             kills a worker stuck in native code a few seconds later);
+  crash      the worker died (a signal, an abort in native code).
+The first --keep failing inputs are saved in --out (default fuzz-failures/) with a note each.
+Exit status 1 when anything failed.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import signal
+import sys
+import time
+import traceback
+import zipfile
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FORMATS = ("pdf", "docx", "txt")
+SEED_FOLDERS = (ROOT / "sample_cvs", ROOT / "sample_ads")
+MAX_INPUT_BYTES = 4 * 1024 * 1024  # chunk duplication stops growing an input past this
+
+TOKENS = {
+    "pdf": [b" obj ", b" endobj ", b" 0 R ", b"<<", b">>", b"[", b"]", b"(", b")", b"<", b">", b"/Kids [",
+            b"/Count 99999", b"/Type /Pages", b"/Parent 1 0 R", b"stream\n", b"\nendstream", b"/Filter /FlateDecode",
+            b"/Filter /LZWDecode", b"/Filter /RunLengthDecode", b"/Filter /ASCIIHexDecode", b"/Filter /ASCII85Decode",
+            b"/DecodeParms << /Predictor 12 /Columns 4 >>", b"%%EOF", b"xref\n", b"trailer", b"startxref\n",
+            b"/Length 999999999", b"/Encrypt", b"/ObjStm", b"/XObject << /X 1 0 R >>", b"/X Do", b" Tj ", b" TJ ",
+            b" Tf ", b" cm ", b" BT ", b" ET ", b"BI ID EI", b"/ToUnicode", b"begincmap", b"beginbfchar"],
+    "docx": [b"<w:p>", b"</w:p>", b"<w:r><w:t>", b"</w:t></w:r>", b"<w:tbl><w:tr><w:tc>", b"</w:tc></w:tr></w:tbl>",
+             b"<w:txbxContent>", b'<w:vMerge w:val="continue"/>', b"<w:sdt><w:sdtContent>", b"&amp;", b"&#0;",
+             b"&#x10FFFF;", b"<![CDATA[", b"]]>", b"<!-- ", b" -->", b"<?xml version='1.0'?>", b'encoding="UTF-16"',
+             b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"\xff\xfe", b"\xef\xbb\xbf", b"xmlns:w=\"x\"", b"r:id=\"rId99\""],
+    "txt": [b"\x00", b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"\xff\xfe\x00\x00", b"\r", b"\r\n", b"\x1b[31m",
+            b"\xc3\xa2\xe2\x82\xac\xe2\x84\xa2", b"\xe2\x80\x8b", b"\xc0\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+            b"Experience\n", b"Skills:", b"\xa3", b"\x80\x81\x8d", "—é£".encode("utf-16-le")],
+}
+EXTREME_NUMBERS = [b"0", b"-1", b"-0", b"2147483648", b"4294967296", b"9223372036854775808", b"1e308", b"99999999999999999999",
+                   b"0.0000001", b"-99999", b"65535", b"NaN"]
+_NUMBER = re.compile(rb"-?\d+(?:\.\d+)?")
+
+
+# --- seeds ---------------------------------------------------------------------------------------
+
+
+def inflate_streams(pdf: bytes) -> bytes:
+    """The PDF with every Flate (and ASCII85+Flate) stream stored inflated and unfiltered. The
+    xref offsets go stale: readers rebuild the table, which is itself worth fuzzing."""
+    import base64
+
+    def one(match: re.Match[bytes]) -> bytes:
+        head, body = match.group(1), match.group(2)
+        if b"/FlateDecode" not in head:
+            return match.group(0)
+        try:
+            data = body.strip()
+            if b"/ASCII85Decode" in head:
+                data = base64.a85decode(data.rstrip(b"~>").lstrip(b"<~") + b"~>", adobe=False)
+            data = zlib.decompress(data)
+        except Exception:
+            return match.group(0)
+        head = re.sub(rb"/Filter\s*(\[[^\]]*\]|/\w+)", b"", head)
+        head = re.sub(rb"/Length\s+\d+", b"/Length %d" % len(data), head)
+        return head + b"stream\n" + data + b"\nendstream"
+
+    return re.sub(rb"(<<(?:(?!stream).){0,2000}?>>\s*)stream\r?\n(.*?)endstream", one, pdf, flags=re.S)
+
+
+def load_seeds() -> dict[str, list[bytes]]:
+    seeds: dict[str, list[bytes]] = {fmt: [] for fmt in FORMATS}
+    for folder in SEED_FOLDERS:
+        for path in sorted(folder.iterdir()):
+            fmt = path.suffix.lstrip(".").lower()
+            if fmt in seeds:
+                seeds[fmt].append(path.read_bytes())
+    seeds["pdf"] += [inflate_streams(data) for data in list(seeds["pdf"])]
+    return seeds
+
+
+# --- mutations -----------------------------------------------------------------------------------
+
+
+def _bitflip(rng: random.Random, data: bytearray, fmt: str, seeds: dict[str, list[bytes]]) -> str:
+    for _ in range(rng.randint(1, 8)):
+        if data:
+            pos = rng.randrange(len(data))
+            data[pos] ^= 1 << rng.randrange(8)
+    return "bitflip"
+
+
+def _byteset(rng: random.Random, data: bytearray, fmt: str, seeds: dict[str, list[bytes]]) -> str:
+    for _ in range(rng.randint(1, 8)):
+        if data:
+            data[rng.randrange(len(data))] = rng.choice([0, 0xFF, 0x7F, 0x80, 0x0A, 0x0D, 0x20, 0x25, 0x28, 0x29, 0x3C, 0x3E,
+                                                         0x5B, 0x5D, 0x2F, 0x5C, rng.randrange(256)])
+    return "byteset"
+
+
+def _truncate(rng: random.Random, data: bytearray, fmt: str, seeds: dict[str, list[bytes]]) -> str:
+    if len(data) < 2:
+        return "truncate(none)"
+    cut = rng.randrange(1, len(data))
+    if rng.random() < 0.8:
+        del data[cut:]
+        return f"truncate(at {cut})"
+    del data[:cut]
+    return f"truncate(first {cut})"
+
+
+def _splice(rng: random.Random, data: bytearray, fmt: str, seeds: dict[str, list[bytes]]) -> str:
+    other = rng.choice(seeds[fmt] if rng.random() < 0.8 else seeds[rng.choice(FORMATS)])
+    if not data or not other:
+        return "splice(none)"
+    cut, start = rng.randrange(len(data)), rng.randrange(len(other))
+    data[cut:] = other[start:]
+    return f"splice({cut}<-{start})"
+
+
+def _duplicate(rng: random.Random, data: bytearray, fmt: str, seeds: dict[str, list[bytes]]) -> str:
+    if not data:
+        return "duplicate(none)"
+    start = rng.randrange(len(data))
+    chunk = bytes(data[start:start + rng.randint(1, 4096)])
+    times = rng.choice([1, 1, 2, 10, 100])
+    if len(data) + len(chunk) * times > MAX_INPUT_BYTES:
+        times = 1
+    pos = rng.randrange(len(data) + 1)
+    data[pos:pos] = chunk * times
+    return f"duplicate({len(chunk)}x{times})"
+
+
+def _delete(rng: random.Random, data: bytearray, fmt: str, seeds: dict[str, list[bytes]]) -> str:
+    if not data:
+        return "delete(none)"
+    start = rng.randrange(len(data))
+    del data[start:start + rng.randint(1, 1024)]
+    return "delete"
+
+
+def _token(rng: random.Random, data: bytearray, fmt: str, seeds: dict[str, list[bytes]]) -> str:
+    token = rng.choice(TOKENS[fmt])
+    pos = rng.randrange(len(data) + 1)
+    if rng.random() < 0.5:
+        data[pos:pos] = token
+    else:
+        data[pos:pos + len(token)] = token
+    return f"token({token[:20]!r})"
+
+
+def _number(rng: random.Random, data: bytearray, fmt: str, seeds: dict[str, list[bytes]]) -> str:
+    if not data:
+        return "number(none)"
+    start = rng.randrange(len(data))
+    match = _NUMBER.search(bytes(data[start:start + 4096]))
+    if match is None:
+        return "number(none)"
+    value = rng.choice(EXTREME_NUMBERS)
+    data[start + match.start():start + match.end()] = value
+    return f"number({value.decode()})"
+
+
+MUTATORS = [_bitflip, _byteset, _truncate, _splice, _duplicate, _delete, _token, _number]
+MUTATOR_WEIGHTS = [3, 2, 1, 1, 2, 1, 3, 2]
+
+
+def mutate_bytes(rng: random.Random, data: bytes, fmt: str, seeds: dict[str, list[bytes]]) -> tuple[bytes, list[str]]:
+    out = bytearray(data)
+    done = [mutator(rng, out, fmt, seeds) for mutator in rng.choices(MUTATORS, MUTATOR_WEIGHTS, k=rng.randint(1, 4))]
+    return bytes(out[:MAX_INPUT_BYTES]), done
+
+
+_ELEMENT = re.compile(rb"<w:(p|tbl|tr|tc|r|sdt|txbxContent)\b[^>]*>.*?</w:\1>", re.S)
+_WRAPPERS = [(b"<w:sdt><w:sdtContent>", b"</w:sdtContent></w:sdt>"), (b"<w:customXml>", b"</w:customXml>"),
+             (b"<w:tbl><w:tr><w:tc>", b"</w:tc></w:tr></w:tbl>"), (b"<w:r><w:txbxContent>", b"</w:txbxContent></w:r>")]
+
+
+def mutate_elements(rng: random.Random, xml: bytes) -> tuple[bytes, list[str]]:
+    """Element-level changes that keep the XML well-formed (mostly): duplicate, drop or move an
+    element, or nest one inside up to 400 containers (libxml2 refuses depth over 256)."""
+    found = list(_ELEMENT.finditer(xml))
+    if not found:
+        return xml, ["elements(none)"]
+    match = rng.choice(found)
+    element = match.group(0)
+    action = rng.choice(["duplicate", "drop", "move", "nest"])
+    if action == "duplicate":
+        times = rng.choice([2, 10, 1000])
+        return xml[:match.end()] + element * (times - 1) + xml[match.end():], [f"elements(duplicate x{times})"]
+    if action == "drop":
+        return xml[:match.start()] + xml[match.end():], ["elements(drop)"]
+    if action == "move":
+        rest = xml[:match.start()] + xml[match.end():]
+        target = rng.choice(found).start()
+        target = min(target, len(rest))
+        return rest[:target] + element + rest[target:], ["elements(move)"]
+    opener, closer = rng.choice(_WRAPPERS)
+    depth = rng.choice([3, 50, 120, 400])
+    return xml[:match.start()] + opener * depth + element + closer * depth + xml[match.end():], [f"elements(nest {depth})"]
+
+
+def mutate_docx_member(rng: random.Random, data: bytes, seeds: dict[str, list[bytes]]) -> tuple[bytes, list[str]]:
+    """Mutate one XML member of the package (word/document.xml two times in three), re-zipped:
+    element-level changes one time in three, byte-level ones otherwise."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    names = sorted(members)
+    name = "word/document.xml" if "word/document.xml" in members and rng.random() < 0.67 else rng.choice(names)
+    if rng.random() < 0.33:
+        members[name], done = mutate_elements(rng, members[name])
+    else:
+        members[name], done = mutate_bytes(rng, members[name], "docx", seeds)
+    if rng.random() < 0.1:
+        del members[rng.choice(names)]
+        done.append("drop member")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, content in members.items():
+            archive.writestr(member, content)
+    return out.getvalue(), [f"in {name}:"] + done
+
+
+@dataclass
+class Input:
+    index: int
+    fmt: str  # the format the bytes came from
+    name: str  # the name they are read under (another suffix one time in five)
+    data: bytes
+    mutations: list[str] = field(default_factory=list)
+
+
+def make_input(seed: int, index: int, seeds: dict[str, list[bytes]]) -> Input:
+    rng = random.Random(f"{seed}:{index}")
+    fmt = FORMATS[index % len(FORMATS)]
+    which = rng.randrange(len(seeds[fmt]))
+    original = seeds[fmt][which]
+    if fmt == "docx" and rng.random() < 0.5:
+        data, done = mutate_docx_member(rng, original, seeds)
+    else:
+        data, done = mutate_bytes(rng, original, fmt, seeds)
+    suffix = fmt if rng.random() < 0.8 else rng.choice([f for f in FORMATS if f != fmt])
+    return Input(index, fmt, f"fuzz-{index}.{suffix}", data, [f"seed {fmt}#{which}"] + done)
+
+
+# --- the worker ----------------------------------------------------------------------------------
+
+
+class Hang(BaseException):
+    """Raised by the alarm; a BaseException so that no `except Exception` on the way swallows it."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise Hang
+
+
+def check_one(item: Input) -> tuple[list[str], str]:
+    """Run the readers and the pipeline on one input; return the problems (empty: all good) and
+    the pipeline's outcome ("report" or the CvMatcherError class it raised)."""
+    from cv_matcher.api import analyse_file
+    from cv_matcher.errors import CvMatcherError
+    from cv_matcher.readers import read_bytes
+
+    problems = []
+    outcome = "report"
+    steps: list[tuple[str, Any]] = []
+    if item.name.endswith(".pdf"):
+        steps.append(("read_bytes(pdfium)", lambda: read_bytes(item.data, item.name, pdf_engine="pdfium")))
+    steps.append(("analyse_file", lambda: analyse_file(item.name, data=item.data, kind="auto")))
+    for step, run in steps:
+        try:
+            run()
+            outcome = "report"
+        except CvMatcherError as exc:
+            outcome = type(exc).__name__
+            message = str(exc)
+            if "out of memory" in message:
+                problems.append(f"memory: {step}: {message}")
+            elif not message.isprintable():
+                problems.append(f"message: {step}: not one printable line: {message!r}")
+        except Hang:
+            raise
+        except MemoryError:
+            problems.append(f"memory: {step}: MemoryError\n{traceback.format_exc()}")
+        except BaseException as exc:  # noqa: BLE001 - exactly what the fuzzer looks for
+            problems.append(f"exception: {step}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+            outcome = "failure"
+    return problems, outcome
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker_main(conn: Connection, timeout: float, memory_mb: int, growth_mb: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C
+    signal.signal(signal.SIGALRM, _on_alarm)
+    if memory_mb:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+    while True:
+        try:
+            item = conn.recv()
+        except EOFError:
+            return
+        if item is None:
+            return
+        before = _peak_mb()
+        started = time.perf_counter()
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            problems, outcome = check_one(item)
+        except Hang:
+            problems, outcome = [f"hang: over {timeout:g}s"], "failure"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        grew = _peak_mb() - before
+        if grew > growth_mb:
+            problems.append(f"memory: peak memory grew by {grew:.0f} MB on this input")
+        conn.send((item.index, problems, outcome, time.perf_counter() - started))
+
+
+def warm_up() -> None:
+    """Load the libraries and the lexicon once, before forking the workers."""
+    import docx  # noqa: F401
+    import pdfminer.high_level  # noqa: F401
+
+    from cv_matcher.api import analyse_file
+    from cv_matcher.readers import pdfguard
+
+    try:
+        import pypdfium2  # noqa: F401
+    except ImportError:
+        pass
+    pdfguard.install()
+    analyse_file("warm.txt", data=b"Experience\nPMO analyst: RAID log, highlight reports", kind="auto")
+
+
+# --- the parent ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    process: Any
+    conn: Connection
+    item: Input | None = None
+    since: float = 0.0
+    done: int = 0
+
+
+@dataclass
+class Tally:
+    tried: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    outcomes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    kinds: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    slowest: float = 0.0
+    slowest_index: int = -1
+    saved: int = 0
+
+
+def run(args: argparse.Namespace) -> Tally:
+    seeds = load_seeds()
+    warm_up()
+    context = multiprocessing.get_context("fork")
+    out = Path(args.out)
+    tally = Tally()
+    next_index = args.start
+    end = args.start + args.inputs
+    started = last_report = time.monotonic()
+
+    def spawn() -> Worker:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=worker_main, args=(theirs, args.timeout, args.memory_mb, args.memory_growth_mb),
+                                  daemon=True)
+        process.start()
+        theirs.close()
+        return Worker(process, ours)
+
+    def record(item: Input, problems: list[str], seconds: float, outcome: str = "failure") -> None:
+        tally.tried[item.fmt] += 1
+        tally.outcomes[item.fmt][outcome] += 1
+        if seconds > tally.slowest:
+            tally.slowest, tally.slowest_index = seconds, item.index
+        if not problems:
+            return
+        tally.failed[item.fmt] += 1
+        for problem in problems:
+            tally.kinds[item.fmt][problem.split(":", 1)[0]] += 1
+        if tally.saved < args.keep:
+            tally.saved += 1
+            out.mkdir(parents=True, exist_ok=True)
+            stem = out / f"{item.index:07d}-{item.name}"
+            stem.with_name(stem.name + ".bin").write_bytes(item.data)
+            note = [f"input {item.index} (seed {args.seed}) read as {item.name}", "mutations: " + " ".join(item.mutations),
+                    f"replay: .venv/bin/python scripts/fuzz.py --seed {args.seed} --replay {item.index}", ""] + problems
+            stem.with_name(stem.name + ".txt").write_text("\n".join(note) + "\n", encoding="utf-8", errors="backslashreplace")
+        if not args.quiet:
+            first = problems[0].splitlines()[0]
+            print(f"FAIL {item.index} {item.name}: {first[:300]}", file=sys.stderr, flush=True)
+
+    def restart(worker: Worker) -> Worker:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+        return spawn()
+
+    pool = [spawn() for _ in range(args.workers)]
+    try:
+        while True:
+            for i, worker in enumerate(pool):
+                if worker.item is None and next_index < end:
+                    if worker.done >= args.recycle:
+                        worker.conn.send(None)
+                        pool[i] = worker = restart(worker)
+                    worker.item = make_input(args.seed, next_index, seeds)
+                    worker.since = time.monotonic()
+                    next_index += 1
+                    try:
+                        worker.conn.send(worker.item)
+                    except (BrokenPipeError, OSError):
+                        pass  # it died: the sentinel says so below
+            busy = [w for w in pool if w.item is not None]
+            if not busy:
+                break
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=1.0)
+            now = time.monotonic()
+            for i, worker in enumerate(pool):
+                if worker.item is None:
+                    continue
+                if worker.conn in ready:
+                    try:
+                        index, problems, outcome, seconds = worker.conn.recv()
+                    except (EOFError, OSError):
+                        pass  # died while answering: handled as a crash below
+                    else:
+                        record(worker.item, problems, seconds, outcome)
+                        worker.item = None
+                        worker.done += 1
+                        continue
+                if not worker.process.is_alive() or worker.process.sentinel in ready:
+                    worker.process.join(timeout=5)
+                    code = worker.process.exitcode
+                    kind = "memory" if code == -signal.SIGKILL else "crash"
+                    record(worker.item, [f"{kind}: worker died (exit code {code})"], now - worker.since)
+                    pool[i] = restart(worker)
+                elif now - worker.since > args.timeout + 10:  # stuck in native code: the alarm cannot fire
+                    record(worker.item, [f"hang: over {args.timeout:g}s, killed by the parent"], now - worker.since)
+                    pool[i] = restart(worker)
+            if not args.quiet and now - last_report > args.progress:
+                last_report = now
+                done = sum(tally.tried.values())
+                rate = done / max(now - started, 1e-9)
+                print(f"... {done}/{args.inputs} inputs, {sum(tally.failed.values())} failed, {rate:.1f}/s", file=sys.stderr,
+                      flush=True)
+    finally:
+        for worker in pool:
+            try:
+                worker.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        for worker in pool:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+    tally.kinds = {fmt: Counter(kinds) for fmt, kinds in tally.kinds.items()}  # type: ignore[assignment]
+    elapsed = time.monotonic() - started
+    summary = {
+        "seed": args.seed, "start": args.start, "inputs": sum(tally.tried.values()), "seconds": round(elapsed, 1),
+        "workers": args.workers, "timeout_s": args.timeout, "memory_mb": args.memory_mb,
+        "tried": dict(tally.tried), "failed": dict(tally.failed),
+        "failure_kinds": {fmt: dict(kinds) for fmt, kinds in tally.kinds.items()},
+        "outcomes": {fmt: dict(tally.outcomes[fmt].most_common()) for fmt in FORMATS if fmt in tally.outcomes},
+        "slowest_input_s": round(tally.slowest, 2), "slowest_input": tally.slowest_index, "saved": tally.saved, "out": str(out),
+    }
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"fuzz: {summary['inputs']} inputs in {elapsed:.0f}s with {args.workers} worker(s), seed {args.seed}")
+        print(f"{'format':<8}{'tried':>10}{'failed':>10}  failure kinds")
+        for fmt in FORMATS:
+            kinds = ", ".join(f"{k} {n}" for k, n in sorted(tally.kinds.get(fmt, {}).items())) or "-"
+            print(f"{fmt:<8}{tally.tried[fmt]:>10}{tally.failed[fmt]:>10}  {kinds}")
+        print(f"slowest input: {tally.slowest:.2f}s (input {tally.slowest_index})")
+        for fmt in FORMATS:
+            shown = ", ".join(f"{k} {n}" for k, n in tally.outcomes[fmt].most_common())
+            print(f"{fmt} outcomes: {shown}")
+        if tally.saved:
+            print(f"first {tally.saved} failing input(s) saved in {out}/")
+    return tally
+
+
+def replay(args: argparse.Namespace) -> int:
+    item = make_input(args.seed, args.replay, load_seeds())
+    print(f"input {item.index}: {len(item.data)} bytes read as {item.name}; mutations: {' '.join(item.mutations)}")
+    if args.save:
+        Path(args.save).write_bytes(item.data)
+        print(f"saved to {args.save}")
+    problems, outcome = check_one(item)
+    print("\n".join(problems) if problems else f"no problem ({outcome})")
+    return 1 if problems else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--inputs", type=int, default=1000, help="how many inputs to try (default 1000)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--seed", type=int, default=0, help="input i is a function of (seed, i) (default 0)")
+    parser.add_argument("--start", type=int, default=0, help="first input index (default 0)")
+    parser.add_argument("--timeout", type=float, default=20.0, help="seconds one input may take (default 20)")
+    parser.add_argument("--memory-mb", type=int, default=2048, help="address-space limit of a worker (default 2048)")
+    parser.add_argument("--memory-growth-mb", type=int, default=512,
+                        help="peak-memory growth on one input that counts as a failure (default 512)")
+    parser.add_argument("--recycle", type=int, default=2000, help="restart a worker after this many inputs (default 2000)")
+    parser.add_argument("--out", default="fuzz-failures", help="folder for failing inputs (default fuzz-failures)")
+    parser.add_argument("--keep", type=int, default=20, help="failing inputs to save (default 20)")
+    parser.add_argument("--progress", type=float, default=30.0, help="seconds between progress lines (default 30)")
+    parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    parser.add_argument("--quiet", action="store_true", help="no progress or per-failure lines")
+    parser.add_argument("--replay", type=int, default=None, help="run input REPLAY in this process and report")
+    parser.add_argument("--save", default=None, help="with --replay: also write the input's bytes here")
+    args = parser.parse_args(argv)
+    if args.replay is not None:
+        return replay(args)
+    tally = run(args)
+    return 1 if sum(tally.failed.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

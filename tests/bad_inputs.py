@@ -1,0 +1,472 @@
+"""A corpus of hostile and broken inputs, generated (no binaries are checked in).
+
+    .venv/bin/python tests/bad_inputs.py OUTDIR     # write every entry into OUTDIR
+
+`build(folder)` writes each entry and returns {name: path}; EXPECTED says what reading each one
+must do (an error class, or "read" with a fragment of the text). tests/test_hostile.py checks
+every entry through the reader and the CLI; the README's "Reliability" table lists them.
+
+Everything is built from code in well under a few seconds: PDFs by hand (so the structure is
+exactly the hostile one) or with reportlab, DOCX packages with zipfile (and a hand-written zip
+for the bomb, whose member inflates to 2 GiB but is stored as 2 MB of deflate blocks).
+"""
+from __future__ import annotations
+
+import io
+import os
+import struct
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+
+from cv_matcher.errors import (
+    DocumentReadError,
+    EmptyDocumentError,
+    EncryptedDocumentError,
+    LimitExceededError,
+    NoTextLayerError,
+)
+
+CV_LINES = [
+    "Jane Smith",
+    "Profile",
+    "PMO analyst with five years of consolidated reporting across a portfolio of projects.",
+    "Experience",
+    "PMO Analyst, Acme Ltd, 2019 - 2024: RAID log, change control, highlight reports.",
+    "Skills: MS Project, Power BI, stakeholder management",
+]
+CV_TEXT = "\n".join(CV_LINES) + "\n"
+READ_FRAGMENT = "consolidated reporting"  # what a correct read must contain
+
+SECRET_FILE = "/etc/hostname"  # what the XXE entries point at; its content must never surface
+HUGE_TEXT_BYTES = 200 * 1024 * 1024
+MANY_PAGES = 5000
+NESTING = 10_000
+BOMB_GIB = 2
+ODD_NAME = b"cv-\xff\xfe-odd\x1b[31m-name\n.txt"  # not UTF-8, an escape sequence and a newline
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+
+def raw_pdf(objects: list[bytes], *, root: int = 1, trailer_extra: bytes = b"") -> bytes:
+    """A PDF from object bodies (object n is objects[n-1]) with a correct xref table."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, root, trailer_extra, xref)
+    return bytes(out)
+
+
+def stream(content: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n%s\nendstream" % (len(content), extra, content)
+
+
+FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def text_content(lines: list[str]) -> bytes:
+    ops = [b"BT /F1 10 Tf 14 TL 72 780 Td"]
+    for line in lines:
+        escaped = line.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        ops.append(b"(%s) Tj T*" % escaped)
+    ops.append(b"ET")
+    return b"\n".join(ops)
+
+
+def simple_pdf(lines: list[str] | None = None) -> bytes:
+    """One A4 page of Helvetica text: catalog 1, pages 2, page 3, contents 4, font 5."""
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(text_content(lines or CV_LINES)),
+        FONT,
+    ])
+
+
+def reportlab_pdf(encrypt: object | None = None, image_only: bool = False) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, encrypt=encrypt)
+    if image_only:
+        from PIL import Image, ImageDraw
+        from reportlab.lib.utils import ImageReader
+
+        scan = Image.new("L", (600, 200), 255)
+        ImageDraw.Draw(scan).text((10, 10), "\n".join(CV_LINES), fill=0)  # text as pixels only
+        c.drawImage(ImageReader(scan), 40, 500, 500, 170)
+    else:
+        c.setFont("Helvetica", 10)
+        for i, line in enumerate(CV_LINES):
+            c.drawString(72, 780 - 14 * i, line)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def encrypted_pdf(user_password: str) -> bytes:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    return reportlab_pdf(encrypt=StandardEncryption(user_password, ownerPassword="owner-secret", canCopy=0))
+
+
+def truncated_pdf() -> bytes:
+    data = reportlab_pdf()
+    return data[: len(data) // 2]
+
+
+def broken_xref_pdf() -> bytes:
+    """Every xref offset points to the wrong place and startxref points into the middle of an
+    object: a reader must rebuild the table by scanning (pdfminer and pdfium both do)."""
+    data = simple_pdf()
+    head, _, tail = data.partition(b"xref\n")
+    table, _, trailer = tail.partition(b"trailer")
+    broken = b"".join(b"%010d 00000 n \n" % (17 * i + 3) for i in range(len(table.splitlines()) - 2))
+    trailer = trailer.replace(b"startxref\n%d" % len(head), b"startxref\n%d" % (len(head) // 2))
+    return head + b"xref\n0 6\n0000000000 65535 f \n" + broken + b"trailer" + trailer
+
+
+def many_pages_pdf(count: int = MANY_PAGES) -> bytes:
+    """`count` pages of one line each (about 100 bytes a page), in a flat page tree."""
+    first_page = 4
+    kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(count))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d /Resources << /Font << /F1 3 0 R >> >> >>" % (kids, count),
+        FONT,
+    ]
+    contents = first_page + count
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>" % contents] * count
+    objects.append(stream(text_content(["Page after page of project support officer experience."])))
+    return raw_pdf(objects)
+
+
+def deep_arrays_pdf(depth: int = NESTING) -> bytes:
+    """Arrays nested `depth` deep in the page dictionary and as a TJ operand in the contents."""
+    nested = b"[" * depth + b"1" + b"]" * depth
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Deep %s"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>" % nested,
+        stream(text_content(CV_LINES) + b"\nBT /F1 10 Tf " + nested + b" TJ ET"),
+        FONT,
+    ])
+
+
+def reference_chain_pdf(depth: int = NESTING) -> bytes:
+    """A page tree `depth` levels deep (each /Pages node's only kid is the next one), and a
+    /Contents reached through `depth` indirect references each pointing at the next."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>"]
+    first_node = 2
+    page = first_node + depth
+    for i in range(depth):
+        objects.append(b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (first_node + i + 1))
+    chain_start = page + 1
+    objects.append(b"<< /Type /Page /MediaBox [0 0 595 842] /Contents %d 0 R"
+                   b" /Resources << /Font << /F1 %d 0 R >> >> >>" % (chain_start, chain_start + depth + 1))
+    objects += [b"%d 0 R" % (chain_start + i + 1) for i in range(depth)]
+    objects.append(stream(text_content(CV_LINES)))
+    objects.append(FONT)
+    return raw_pdf(objects)
+
+
+def flate_bomb_pdf(gib: int = 1) -> bytes:
+    """A one-page PDF whose content stream is 1 MB of deflate inflating to `gib` GiB of spaces."""
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(_deflate_of_spaces(gib << 30, zlib_header=True), b"/Filter /FlateDecode "),
+        FONT,
+    ])
+
+
+def glyph_flood_pdf(glyphs: int = 2_000_000) -> bytes:
+    """A 10 KB PDF whose one page draws `glyphs` characters (its content stream is deflated)."""
+    content = b"BT /F1 1 Tf 0 0 Td " + b"(PMO ) Tj " * (glyphs // 4) + b"ET"
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(zlib.compress(content, 9), b"/Filter /FlateDecode "),
+        FONT,
+    ])
+
+
+def stacked_lines_pdf(lines: int = 2000) -> bytes:
+    """A 1 KB PDF drawing the same line of text `lines` times on the same spot: pdfminer's
+    grouping of lines into boxes is cubic in lines that neighbour each other (7 minutes)."""
+    content = b"BT /F1 10 Tf 72 700 Td " + b"(PMO analyst reporting) Tj 0 0 Td " * lines + b"ET"
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(zlib.compress(content, 9), b"/Filter /FlateDecode "),
+        FONT,
+    ])
+
+
+def recursive_form_pdf() -> bytes:
+    """A Form XObject that draws itself: rendering it never ends unless something stops it."""
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> /XObject << /X 6 0 R >> >> >>",
+        stream(text_content(CV_LINES) + b"\n/X Do"),
+        FONT,
+        stream(b"BT /F1 10 Tf (loop) Tj ET /X Do",
+               b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /X 6 0 R >> >> "),
+    ])
+
+
+def form_laughs_pdf(levels: int = 9, fanout: int = 10) -> bytes:
+    """Form XObjects each drawing the next one `fanout` times, `levels` deep: a 2 KB file whose
+    page would interpret 10^9 forms (the "billion laughs" of drawing; none is circular)."""
+    first_form = 6
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> /XObject << /X %d 0 R >> >> >>" % first_form,
+        stream(text_content(CV_LINES) + b"\n/X Do"),
+        FONT,
+    ]
+    for level in range(levels):
+        last = level == levels - 1
+        body = b"q 1 0 0 1 0 0 cm Q " if last else b"/X Do " * fanout
+        resources = b"" if last else b"/Resources << /XObject << /X %d 0 R >> >> " % (first_form + level + 1)
+        objects.append(stream(body, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] " + resources))
+    return raw_pdf(objects)
+
+
+# --- DOCX ----------------------------------------------------------------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/word/document.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    b"</Types>"
+)
+ROOT_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Target="word/document.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+    b"</Relationships>"
+)
+
+
+def document_xml(body: str, prologue: str = "") -> bytes:
+    paragraphs = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in body.splitlines())
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{prologue}'
+            f'<w:document xmlns:w="{W_NS}"><w:body>{paragraphs}</w:body></w:document>').encode()
+
+
+def docx_package(document: bytes | None, extra: dict[str, bytes] | None = None) -> bytes:
+    """A minimal valid DOCX (content types, relationships, document) with `document` as its
+    word/document.xml (None leaves it out)."""
+    members = {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": ROOT_RELS}
+    if document is not None:
+        members["word/document.xml"] = document
+    members.update(extra or {})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
+def xxe_docx(secret: str = SECRET_FILE) -> bytes:
+    prologue = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
+    return docx_package(document_xml(CV_TEXT + "Leak: &xxe;", prologue))
+
+
+def xxe_late_doctype_docx(secret: str = SECRET_FILE) -> bytes:
+    """The DOCTYPE after 64 KB of comments, and the whole part in UTF-16: a scan of the first
+    few bytes for '<!DOCTYPE' misses it."""
+    prologue = "<!-- padding -->\n" * 4000 + f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
+    xml = document_xml(CV_TEXT + "Leak: &xxe;", prologue).decode().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    return docx_package(xml.encode("utf-16"))
+
+
+def billion_laughs_docx(levels: int = 10) -> bytes:
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, levels)]
+    prologue = f"<!DOCTYPE w:document [{''.join(entities)}]>\n"
+    return docx_package(document_xml(CV_TEXT + f"&lol{levels - 1};", prologue))
+
+
+def xml_flood_docx(megabytes: int = 20) -> bytes:
+    """A 30 KB DOCX whose document.xml is `megabytes` MB of empty paragraphs: inside the zip-bomb
+    limit, but python-docx's tree of it would take about 25 times that in memory."""
+    flood = "<w:p/>" * (megabytes * 1024 * 1024 // 6)
+    return docx_package(document_xml(CV_TEXT).replace(b"</w:body>", flood.encode() + b"</w:body>"))
+
+
+def many_members_docx(count: int = 12_000) -> bytes:
+    """A valid DOCX plus `count` tiny XML members: each costs zipfile and the checks time."""
+    return docx_package(document_xml(CV_TEXT), {f"customXml/item{i}.xml": b"<a/>" for i in range(count)})
+
+
+def _deflate_of_spaces(size: int, *, zlib_header: bool = False) -> bytes:
+    """Deflate data for `size` spaces (size a multiple of 1 MiB), built from one repeated block:
+    a full flush makes every 1 MiB block compress to the same bytes."""
+    chunk = 1 << 20
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 15 if zlib_header else -15)
+    first = compressor.compress(b" " * chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(b" " * chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
+    tail = compressor.flush()
+    if zlib_header:  # the adler32 trailer of the whole data
+        adler = 1
+        for _ in range(size // chunk):
+            adler = zlib.adler32(b" " * chunk, adler)
+        tail = tail[:-4] + struct.pack(">I", adler)
+    return first + block * (size // chunk - 1) + tail
+
+
+def zip_bomb_docx(gib: int = BOMB_GIB) -> bytes:
+    """A DOCX whose word/document.xml inflates to `gib` GiB (2 MB on disk): a hand-written zip,
+    since zipfile would have to deflate the gigabytes itself."""
+    size = gib << 30
+    data = _deflate_of_spaces(size)
+    crc = 0
+    space = b" " * (1 << 20)
+    for _ in range(size >> 20):
+        crc = zlib.crc32(space, crc)
+    members = [("[Content_Types].xml", zlib.crc32(CONTENT_TYPES), len(CONTENT_TYPES), CONTENT_TYPES, 0),
+               ("_rels/.rels", zlib.crc32(ROOT_RELS), len(ROOT_RELS), ROOT_RELS, 0),
+               ("word/document.xml", crc, size, data, 8)]
+    out = bytearray()
+    central = bytearray()
+    for name, crc32, raw_size, payload, method in members:
+        offset = len(out)
+        encoded = name.encode()
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc32, len(payload), raw_size,
+                           len(encoded), 0) + encoded + payload
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc32, len(payload),
+                               raw_size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(out), 0)
+    return bytes(out + central + end)
+
+
+# --- the corpus ----------------------------------------------------------------------------------
+
+READ = "read"  # EXPECTED value for an input that must be read correctly
+
+# name -> (what reading it must do, a fragment of the one-line message, or of the text when read)
+EXPECTED: dict[str, tuple[type[Exception] | str, str]] = {
+    "truncated.pdf": (DocumentReadError, "not a valid PDF (truncated or corrupt)"),
+    "broken_xref.pdf": (READ, READ_FRAGMENT),
+    "encrypted_password.pdf": (EncryptedDocumentError, "PDF is password-protected"),
+    "encrypted_empty_password.pdf": (READ, READ_FRAGMENT),
+    "image_only.pdf": (NoTextLayerError, "no text layer"),
+    "many_pages.pdf": (LimitExceededError, "page count is 5,000, over the 50 limit"),
+    "deep_arrays.pdf": (READ, READ_FRAGMENT),
+    "reference_chain.pdf": (DocumentReadError, "cannot read PDF: structure nested too deeply"),
+    "flate_bomb.pdf": (LimitExceededError, "decoded PDF stream data is over the 64.0 MB limit"),
+    "glyph_flood.pdf": (LimitExceededError, "glyphs and shapes drawn is over the 500,000 limit"),
+    "recursive_form.pdf": (READ, READ_FRAGMENT),
+    "stacked_lines.pdf": (DocumentReadError, "PDF too dense to lay out"),
+    "form_laughs.pdf": (LimitExceededError, "over the 8.0 MB limit (max_pdf_content_bytes"),
+    "not_a_zip.docx": (DocumentReadError, "not a DOCX: not a zip archive"),
+    "no_document_xml.docx": (DocumentReadError, "not a DOCX: the zip has no word/document.xml"),
+    "xxe.docx": (DocumentReadError, "DOCX XML declares a DOCTYPE (entities refused): word/document.xml"),
+    "xxe_late_doctype.docx": (DocumentReadError, "DOCX XML declares a DOCTYPE (entities refused): word/document.xml"),
+    "billion_laughs.docx": (DocumentReadError, "DOCX XML declares a DOCTYPE (entities refused): word/document.xml"),
+    "zip_bomb.docx": (LimitExceededError, "uncompressed size is 2048.0 MB, over the 100.0 MB limit"),
+    "xml_flood.docx": (LimitExceededError, "XML size is 20.0 MB, over the 16.0 MB limit"),
+    "many_members.docx": (DocumentReadError, "not a DOCX: 12,003 zip members"),
+    "binary.txt": (DocumentReadError, "binary data, not text"),
+    "utf16_no_bom.txt": (READ, READ_FRAGMENT),
+    "empty.txt": (EmptyDocumentError, "no usable text"),
+    "huge.txt": (LimitExceededError, "file size is 200.0 MB, over the 20.0 MB limit"),
+    "cv.pdf": (DocumentReadError, "is a directory, not a file"),
+    "odd_name": (EmptyDocumentError, "no usable text"),
+    "device.txt": (DocumentReadError, "not a regular file"),
+}
+
+# Where pdfium (--pdf-engine pdfium) ends differently: it drops characters drawn exactly over
+# identical ones, so the stacked lines leave one line of text, too little to count as a text layer.
+PDFIUM_EXPECTED: dict[str, type[Exception] | str] = {"stacked_lines.pdf": NoTextLayerError}
+
+
+def build(folder: str | os.PathLike[str]) -> dict[str, Path]:
+    """Write every corpus entry into `folder`; return {name: path}. The odd-name entry's path has
+    non-UTF-8 bytes (surrogate-escaped in the str, as Python does for such names)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    contents: dict[str, bytes] = {
+        "truncated.pdf": truncated_pdf(),
+        "broken_xref.pdf": broken_xref_pdf(),
+        "encrypted_password.pdf": encrypted_pdf("user-secret"),
+        "encrypted_empty_password.pdf": encrypted_pdf(""),
+        "image_only.pdf": reportlab_pdf(image_only=True),
+        "many_pages.pdf": many_pages_pdf(),
+        "deep_arrays.pdf": deep_arrays_pdf(),
+        "reference_chain.pdf": reference_chain_pdf(),
+        "flate_bomb.pdf": flate_bomb_pdf(),
+        "glyph_flood.pdf": glyph_flood_pdf(),
+        "recursive_form.pdf": recursive_form_pdf(),
+        "stacked_lines.pdf": stacked_lines_pdf(),
+        "form_laughs.pdf": form_laughs_pdf(),
+        "not_a_zip.docx": b"PK\x03\x04 this is not a zip archive, just a name and four bytes",
+        "no_document_xml.docx": docx_package(None, {"word/other.xml": document_xml(CV_TEXT)}),
+        "xxe.docx": xxe_docx(),
+        "xxe_late_doctype.docx": xxe_late_doctype_docx(),
+        "billion_laughs.docx": billion_laughs_docx(),
+        "zip_bomb.docx": zip_bomb_docx(),
+        "xml_flood.docx": xml_flood_docx(),
+        "many_members.docx": many_members_docx(),
+        "binary.txt": bytes(range(256)) * 64,
+        "utf16_no_bom.txt": CV_TEXT.encode("utf-16-le"),
+        "empty.txt": b"",
+    }
+    paths = {}
+    for name, data in contents.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(data)
+    huge = folder / "huge.txt"  # sparse: 200 MB long, one block of text on disk
+    with huge.open("wb") as out:
+        out.write(CV_TEXT.encode())
+        out.truncate(HUGE_TEXT_BYTES)
+    paths["huge.txt"] = huge
+    directory = folder / "cv.pdf"
+    directory.mkdir(exist_ok=True)
+    paths["cv.pdf"] = directory
+    odd = os.path.join(os.fsencode(folder), ODD_NAME)
+    with open(odd, "wb"):
+        pass
+    paths["odd_name"] = Path(os.fsdecode(odd))
+    device = folder / "device.txt"  # a name that promises text, pointing at an endless device
+    if not device.is_symlink():
+        device.symlink_to("/dev/zero")
+    paths["device.txt"] = device
+    assert set(paths) == set(EXPECTED), set(paths) ^ set(EXPECTED)
+    return paths
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/bad_inputs.py OUTDIR")
+    for name, path in build(sys.argv[1]).items():
+        print(f"{name:<30} {EXPECTED[name][0] if isinstance(EXPECTED[name][0], str) else EXPECTED[name][0].__name__}")
