@@ -61,6 +61,21 @@ def test_tokenizer_gives_spacy_blank_tokens(texts: list[str], reference_tokenize
         assert tokens(pipeline.tokenizer()(text)) == tokens(reference_tokenizer(text)), text[:80]
 
 
+def test_the_lexical_attributes_patterns_test_are_spacy_blank_ones(texts: list[str], reference_tokenizer) -> None:
+    names = [name.lower() for name in pipeline.LEXICAL_ATTRIBUTES]
+    for text in texts[:10] + exception_heavy_texts(20):
+        ours = [[getattr(t, n) for n in names] for t in pipeline.tokenizer()(text)]
+        assert ours == [[getattr(t, n) for n in names] for t in reference_tokenizer(text)]
+
+
+def test_a_pattern_testing_an_attribute_not_computed_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cv_matcher.lexicon import load_lexicon
+
+    monkeypatch.setattr(pipeline, "gapped_pattern", lambda alias: [{"SHAPE": "xxxx"}])
+    with pytest.raises(ValueError, match="SHAPE"):
+        pipeline.compile_matchers.__wrapped__(load_lexicon())
+
+
 def test_a_fresh_tokenizer_loads_the_exceptions_a_text_needs(reference_tokenizer) -> None:
     for text in exception_heavy_texts(20):
         assert tokens(pipeline.EnglishTokenizer()(text)) == tokens(reference_tokenizer(text)), text[:80]
@@ -126,3 +141,4 @@ def test_section_at_finds_what_a_scan_finds() -> None:
                 if sec.start <= offset < max(sec.body_end, sec.end):
                     scanned = sec
             assert doc.section_at(offset) is scanned
+

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from .normalise import fuzzy_key
 
@@ -126,29 +126,22 @@ def _words(doc: "Doc", text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _ngrams(text: str, words: list[tuple[int, int, int]], n: int) -> Iterator[tuple[str, int, int]]:
-    for i in range(len(words) - n + 1):
-        first, last = words[i], words[i + n - 1]
-        if last[0] - first[0] > 2 * n:  # the words are far apart (punctuation between): not a phrase
-            continue
-        gram = text[first[1]:last[2]]
-        if not PHRASE_BREAKS.intersection(gram):  # a phrase never runs across lines, list items or a colon
-            yield gram, first[1], last[2]
-
-
 class _Grams(NamedTuple):
-    spans: list[tuple[int, int]]  # the n-grams of one size, as _ngrams lists them: (start, end)
+    spans: list[tuple[int, int]]  # the n-grams of one size, in text order: (start, end)
     # key length -> short words (None: not known) -> fuzzy key -> indices into spans
     by_length: dict[int, dict[frozenset[str] | None, dict[str, list[int]]]]
 
 
 def _grams_by_size(text: str, words: list[tuple[int, int, int]], sizes: Iterable[int]) -> dict[int, _Grams]:
-    """The n-grams that _ngrams gives for each size, with their fuzzy keys grouped by length.
+    """The n-grams of n words for each size n, with their fuzzy keys grouped by length, and their
+    short words. An n-gram is text[first word's start:last word's end]; it is a phrase unless its
+    words are far apart (punctuation tokens between them) or a PHRASE_BREAKS character stands
+    between its first word's start and its last word's start (a phrase never runs across lines,
+    list items, brackets or a colon).
 
-    Built from per-word pieces: fuzzy_key keeps characters one by one, so the key of text[a:c]
-    is the key of text[a:b] followed by the key of text[b:c], and an n-gram's key is the key from
-    its first word's start to the second word's start followed by the key of the other n-1 words.
-    No token holds a newline, so an n-gram runs across lines when its first and last words do."""
+    Keys are built from per-word pieces: fuzzy_key keeps characters one by one, so the key of
+    text[a:c] is the key of text[a:b] followed by the key of text[b:c], and an n-gram's key is the
+    key from its first word's start to the second word's start followed by the key of the rest."""
     # Segments: a phrase never runs across lines, list items, brackets or a colon.
     lines: list[int] = []
     line = previous = 0

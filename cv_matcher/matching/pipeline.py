@@ -36,8 +36,26 @@ DETERMINERS = ("a", "an", "the", "our", "their", "his", "her", "its", "my")
 def tokenizer() -> "EnglishTokenizer":
     """spaCy's English tokenizer with one change: the infix rule that splits letters-hyphen-letters
     is dropped, so "co-ordinator" stays one token (normalised to "coordinator") and both spellings
-    meet. Tokens are what `spacy.blank("en")` with that infix change gives, lexical attributes too."""
+    meet. Tokens are what `spacy.blank("en")` with that infix change gives; of the lexical
+    attributes, only those in PATTERN_ATTRIBUTES are computed (see LEXICAL_ATTRIBUTES)."""
     return EnglishTokenizer()
+
+
+# The lexical attributes computed for each new word. spaCy's English vocabulary computes 23 (shape,
+# prefix, suffix, stop word, ...) at about 10 microseconds a word, for every word of every new
+# document; the matchers read ORTH, the NORM that make_doc sets, and what the token patterns of
+# gapped aliases test. compile_matchers refuses a pattern that tests anything else (add it here).
+LEXICAL_ATTRIBUTES = ("IS_ALPHA", "IS_DIGIT", "IS_PUNCT", "IS_SPACE", "LIKE_NUM")
+PATTERN_ATTRIBUTES = frozenset(LEXICAL_ATTRIBUTES) | {"ORTH", "TEXT", "NORM", "LENGTH", "OP"}
+
+
+def _lexical_getters() -> dict[int, Any]:
+    from spacy import attrs
+    from spacy.lang.en import English
+    from spacy.lang.lex_attrs import LEX_ATTRS
+
+    english = {**LEX_ATTRS, **English.Defaults.lex_attr_getters}  # as spacy.blank("en") has them
+    return {getattr(attrs, name): english[getattr(attrs, name)] for name in LEXICAL_ATTRIBUTES}
 
 
 class EnglishTokenizer:
@@ -47,7 +65,7 @@ class EnglishTokenizer:
     - Its 1,350 exceptions ("don't", "Mr.", ":)") cost 40 ms to load. Those with a prefix, suffix,
       infix or whitespace are loaded at once: spaCy also matches them across tokens. The others
       ("cannot", "dont", "C++") only apply to a text that holds them (the whole of a chunk between
-      spaces, or what is left of one after its prefixes and suffixes), so each is loaded when a
+      spaces, or a part of one that a prefix, suffix or infix splits), so each is loaded when a
       text holds it and before that text is tokenised.
     - spaCy caches each chunk's tokens but stops saving to the cache for the rest of a text once a
       chunk hits an exception, and nearly every CV has one early (an em dash is one). The text's
@@ -60,11 +78,11 @@ class EnglishTokenizer:
         from spacy.lang.en import English
         from spacy.tokenizer import Tokenizer
         from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
-        from spacy.vocab import create_vocab
+        from spacy.vocab import Vocab
 
         defaults = English.Defaults
         spacy_tokenizer = Tokenizer(
-            create_vocab("en", defaults),
+            Vocab(lex_attr_getters=_lexical_getters()),
             rules=None,
             prefix_search=compile_prefix_regex(defaults.prefixes).search,
             suffix_search=compile_suffix_regex(defaults.suffixes).search,
@@ -114,8 +132,13 @@ class EnglishTokenizer:
             self._looked_through.clear()
         self._looked_through.update(new)
         longest = self._longest
-        found = {chunk[i:j] for chunk in new for i in range(len(chunk))
-                 for j in range(i + 1, min(len(chunk), i + longest) + 1) if chunk[i:j] in pending}
+        spacy_tokenizer = self._spacy
+        found = {chunk for chunk in new if chunk in pending}
+        for chunk in new:
+            # spaCy looks up a chunk's parts only once a prefix, suffix or infix splits it.
+            if spacy_tokenizer.find_prefix(chunk) or spacy_tokenizer.find_suffix(chunk) or spacy_tokenizer.find_infix(chunk):
+                found.update(chunk[i:j] for i in range(len(chunk)) for j in range(i + 1, min(len(chunk), i + longest) + 1)
+                             if chunk[i:j] in pending)
         for exception in sorted(found):
             self._spacy.add_special_case(exception, pending.pop(exception))
         if found:
@@ -179,6 +202,10 @@ def _plain_word(word: str) -> bool:
     """True when the tokenizer keeps `word` whole and untouched: letters/digits only, no exception
     for it, and none of its prefix, suffix or infix rules applies."""
     tok = tokenizer()
+    if word.isascii() and word.isalpha():
+        # Every English prefix, suffix and infix rule needs a digit, a symbol or punctuation
+        # (tests/test_speedups.py checks every lexicon phrase against the tokenizer).
+        return word not in tok.rules
     find = tok._spacy
     return bool(_PLAIN.fullmatch(word)) and word not in tok.rules and not find.find_prefix(word) \
         and not find.find_suffix(word) and not find.find_infix(word)
@@ -249,13 +276,23 @@ def compile_matchers(lexicon: "Lexicon") -> CompiledMatchers:
     from spacy.matcher import Matcher, PhraseMatcher
 
     vocab = tokenizer().vocab
-    add_string = vocab.strings.add
+    hashes: dict[str, int] = {}
+
+    def add_string(text: str) -> int:
+        found = hashes.get(text)
+        if found is None:
+            found = hashes[text] = vocab.strings.add(text)
+        return found
+
     norm_matcher = PhraseMatcher(vocab, attr="NORM")
     cased_matcher = PhraseMatcher(vocab, attr="ORTH")
     gapped = Matcher(vocab)
     alias_of: dict[tuple[str, str], str] = {}
     for term in lexicon.terms.values():
         gaps = [gapped_pattern(a) for a in term.aliases if GAP in a]
+        for key in {key for pattern in gaps for token in pattern for key in token} - PATTERN_ATTRIBUTES:
+            raise ValueError(f"a token pattern of '{term.id}' tests {key}, which the tokenizer's vocabulary "
+                             "does not compute: add it to pipeline.LEXICAL_ATTRIBUTES")
         if gaps:
             gapped.add(term.id, gaps)
         # A pattern is the sequence of its tokens' attribute hashes (NORM or ORTH): what

@@ -6,8 +6,8 @@ boxes as pdfminer groups them; pdfminer its text boxes); layout.py puts them in 
 footers dropped, "(cid:NN)" glyphs and line-end hyphenation repaired.
 
 pdfium gives the same levels and the same column order as pdfminer on the sample and shared-corpus
-PDFs (the same text, word for word, on four PDFs in five) in about a third of the time (`python
--m benchmarks --pdf-compare`), so it is the better default; DEFAULT_ENGINE (and the CLI option's
+PDFs (the same text, word for word, on 23 of 33) in about a third of the time (`python -m
+benchmarks --pdf-compare`), so it is the better default; DEFAULT_ENGINE (and the CLI option's
 default) switch it.
 """
 from __future__ import annotations
