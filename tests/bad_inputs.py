@@ -221,6 +221,22 @@ def stacked_lines_pdf(lines: int = 2000) -> bytes:
     ])
 
 
+def scattered_glyphs_pdf(glyphs: int = 3000) -> bytes:
+    """A 2 KB PDF placing each glyph of "PMO analyst" on its own, down a diagonal: every glyph is
+    a line of its own, and ordering lines into columns is quadratic in them (3,000 took 20 s)."""
+    word = b"PMOanalyst"
+    content = b"BT /F1 0.3 Tf 1 800 Td " + b"".join(
+        b"(%s) Tj 0.3 -0.26 Td " % word[i % len(word):i % len(word) + 1] for i in range(glyphs)) + b"ET"
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(zlib.compress(content, 9), b"/Filter /FlateDecode "),
+        FONT,
+    ])
+
+
 def recursive_form_pdf() -> bytes:
     """A Form XObject that draws itself: rendering it never ends unless something stops it."""
     return raw_pdf([
@@ -387,6 +403,7 @@ EXPECTED: dict[str, tuple[type[Exception] | str, str]] = {
     "glyph_flood.pdf": (LimitExceededError, "glyphs and shapes drawn is over the 500,000 limit"),
     "recursive_form.pdf": (READ, READ_FRAGMENT),
     "stacked_lines.pdf": (DocumentReadError, "PDF too dense to lay out"),
+    "scattered_glyphs.pdf": (READ, "P\nM\nO\na\nn\n"),
     "form_laughs.pdf": (LimitExceededError, "over the 8.0 MB limit (max_pdf_content_bytes"),
     "not_a_zip.docx": (DocumentReadError, "not a DOCX: not a zip archive"),
     "no_document_xml.docx": (DocumentReadError, "not a DOCX: the zip has no word/document.xml"),
@@ -428,6 +445,7 @@ def build(folder: str | os.PathLike[str]) -> dict[str, Path]:
         "glyph_flood.pdf": glyph_flood_pdf(),
         "recursive_form.pdf": recursive_form_pdf(),
         "stacked_lines.pdf": stacked_lines_pdf(),
+        "scattered_glyphs.pdf": scattered_glyphs_pdf(),
         "form_laughs.pdf": form_laughs_pdf(),
         "not_a_zip.docx": b"PK\x03\x04 this is not a zip archive, just a name and four bytes",
         "no_document_xml.docx": docx_package(None, {"word/other.xml": document_xml(CV_TEXT)}),

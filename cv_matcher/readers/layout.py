@@ -18,6 +18,10 @@ MIN_SIDE_SHARE = 0.12  # each column holds at least this share of the page's cha
 MAX_SPAN_SHARE = 0.30  # boxes crossing the gutter hold at most this share
 MIN_GUTTER = 6.0  # points of empty space between the columns
 ROW_TOLERANCE = 2.0  # boxes whose tops differ by less are on the same row (read left to right)
+# Column detection and fragment merging are quadratic in a page's lines (2,000 took 8 s). A page
+# with more (glyphs scattered one by one, as a hostile or broken PDF draws them; a CV page has
+# under 200) is read top to bottom, left to right, without them.
+MAX_ORDERED_LINES = 500
 
 
 class Line(NamedTuple):
@@ -152,6 +156,8 @@ def _columns(band: list[Box], gutter: float) -> list[list[Box]]:
 
 def order_lines(boxes: list[Box]) -> list[Line]:
     """Reading order for one page: column by column between full-width bands."""
+    if sum(len(box.lines) for box in boxes) > MAX_ORDERED_LINES:
+        return [line for box in _rows(boxes) for line in box.lines]
     gutter = find_gutter(boxes) if len(boxes) >= 4 else None
     if gutter is None:
         groups = [boxes]

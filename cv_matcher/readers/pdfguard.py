@@ -8,20 +8,24 @@ pdfminer trusts its input. Small hostile PDFs make it take unbounded memory or t
 * an LZW stream, whose decoder copies its table for a debug log line on every code;
 * a page that draws millions of glyphs or shapes (each one becomes a Python object), or Form
   XObjects that draw each other ten times over, ten levels deep (a "billion laughs" of drawing);
-* a page tree that claims thousands of pages, each of which would be laid out before we count.
+* a page tree that claims thousands of pages, each of which would be laid out before we count;
+* text lines drawn over each other: pdfminer's grouping of lines into boxes is cubic in them.
 
 `pdfminer_layouts()` replaces pdfminer.high_level.extract_pages() and enforces, per document:
 the declared page count (the page tree's /Count, read before any page is parsed) and the real
 one (checked before each page is laid out) against `max_pages`; the decoded size of all streams
 against `max_pdf_decoded_bytes` (every decoder stops as soon as its output passes what is left);
 the content-stream bytes interpreted (each Form XObject counted every time it is drawn) against
-`max_pdf_content_bytes`; glyphs, shapes and images drawn against `max_chars`.
+`max_pdf_content_bytes`; glyphs, shapes and images drawn against `max_chars`; the cost of
+grouping lines into boxes, simulated before pdfminer does it (_check_grouping_cost).
+`check_before_pdfium()` applies the same bounds, without drawing, before pypdfium2 gets a file.
 
-The decoders are swapped into pdfminer.pdftypes once, on first use; outside pdfminer_layouts()
-they behave exactly as pdfminer's own (pdfminer stays usable by other code in the process).
+The decoders (and the line grouping) are swapped into pdfminer once, on first use; outside
+pdfminer_layouts() and check_before_pdfium() they behave exactly as pdfminer's own (pdfminer stays usable by other code in the process).
 """
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -30,7 +34,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
-from .base import MB, ReadLimits, check_limit
+from .base import ReadLimits, check_limit
 
 log = logging.getLogger(__name__)
 _state = threading.local()  # .budget: the _Budget of the document being read in this thread
@@ -286,6 +290,7 @@ def _check_grouping_cost(budget: _Budget, bbox: Any, ratio: float, lines: list[A
 # --- bounded interpretation ----------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=None)
 def _classes() -> tuple[type, type]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfinterp import PDFPageInterpreter
@@ -407,7 +412,7 @@ def check_before_pdfium(data: bytes, source: str, limits: ReadLimits) -> None:
             budget.add_content(_drawing_cost(page.contents, page.resources, forms, set(), budget))
     except LimitExceededError:
         raise
-    except (Exception, RecursionError):  # pdfminer cannot parse it: pdfium's own judgement stands
+    except Exception:  # pdfminer cannot parse it (RecursionError included): pdfium's own judgement stands
         return
     finally:
         if _budget() is budget:
@@ -457,4 +462,4 @@ def _form_cost(form: Any, resources: Any, forms: dict[int, int], active: set[int
     return forms[key]
 
 
-__all__ = ["MB", "check_before_pdfium", "declared_page_count", "install", "pdfminer_layouts"]
+__all__ = ["check_before_pdfium", "declared_page_count", "install", "pdfminer_layouts"]
