@@ -73,11 +73,12 @@ def make_limits(max_file_mb: float | None, max_pages: int | None, max_chars: int
     return ReadLimits(**changes)
 
 
-def _source(path: str, input_format: str | None) -> tuple[str, bytes | None]:
-    """A path, or standard input for '-' (its format sniffed, or given by --input-format)."""
+def _source(path: str, input_format: str | None, max_bytes: int) -> tuple[str, bytes | None]:
+    """A path, or standard input for '-' (its format sniffed, or given by --input-format).
+    Standard input is read up to the file-size limit plus one byte, so the reader reports it."""
     if path != "-":
         return path, None
-    data = sys.stdin.buffer.read()
+    data = sys.stdin.buffer.read(max_bytes + 1)
     fmt = input_format or ("pdf" if data.startswith(b"%PDF") else "docx" if data.startswith(b"PK") else "txt")
     return f"<stdin>.{fmt}", data
 
@@ -85,7 +86,7 @@ def _source(path: str, input_format: str | None) -> tuple[str, bytes | None]:
 def _load(path: str, input_format: str | None, ctx: dict[str, Any]) -> Any:
     from .api import load
 
-    name, data = _source(path, input_format)
+    name, data = _source(path, input_format, ctx["limits"].max_file_bytes)
     return load(name, data=data, limits=ctx["limits"], pdf_engine=ctx["pdf_engine"])
 
 
