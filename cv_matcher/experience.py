@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from bisect import bisect_right
 from typing import Callable, Iterable, Sequence
 
@@ -75,11 +76,20 @@ def _work_text_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
+def work_ranges(doc: Document, today: date | None = None) -> list[tuple[int, int, int]]:
+    """(start month, end month, offset in the document) of each date range in the work sections.
+    Years, the latest title and recency all need them; they are found once per document."""
+    return _work_ranges(doc, today or date.today())
+
+
+@lru_cache(maxsize=32)
+def _work_ranges(doc: Document, today: date) -> list[tuple[int, int, int]]:
+    return [(a, b, s + cs) for s, e in _work_text_spans(doc) for a, b, cs, _ in date_ranges(doc.text[s:e], today)]
+
+
 def experience_years(doc: Document, today: date | None = None) -> float | None:
     """Years of work: merged date ranges of the experience section, or a stated "N+ years"."""
-    ranges = []
-    for s, e in _work_text_spans(doc):
-        ranges += [(a, b) for a, b, _, _ in date_ranges(doc.text[s:e], today)]
+    ranges = [(a, b) for a, b, _ in work_ranges(doc, today)]
     from_dates = _merged_months(ranges) / 12 if ranges else 0.0
     stated = 0.0
     for m in YEARS_PHRASE_RE.finditer(doc.text):
@@ -96,14 +106,12 @@ def recent_title(doc: Document, evidence: Iterable[Evidence], today: date | None
     if not titles:
         return None
     best: tuple[int, Evidence] | None = None
-    for s, e in _work_text_spans(doc):
-        for a, b, cs, ce in date_ranges(doc.text[s:e], today):
-            pos = s + cs
-            near = [t for t in titles if abs(t.start - pos) < 160]
-            if near:
-                nearest = min(near, key=lambda t: abs(t.start - pos))
-                if best is None or b > best[0]:
-                    best = (b, nearest)
+    for _, b, pos in work_ranges(doc, today):
+        near = [t for t in titles if abs(t.start - pos) < 160]
+        if near:
+            nearest = min(near, key=lambda t: abs(t.start - pos))
+            if best is None or b > best[0]:
+                best = (b, nearest)
     if best is not None:
         return best[1]
     in_exp = [t for t in titles if t.section == "experience"]
@@ -116,7 +124,7 @@ def recency(doc: Document, weights: Sequence[float], today: date | None = None) 
     rank); a finding belongs to the nearest range before it (or, for a job title, the nearest
     range either side). Text outside the work sections (summary, skills) describes the present: 1.0."""
     spans = _work_text_spans(doc)
-    blocks = sorted((s + cs, end) for s, e in spans for _, end, cs, _ in date_ranges(doc.text[s:e], today))
+    blocks = sorted((pos, end) for _, end, pos in work_ranges(doc, today))
     if len({end for _, end in blocks}) < 2 or not weights:
         return lambda pos, either_side=False: 1.0
     ends = sorted({end for _, end in blocks}, reverse=True)

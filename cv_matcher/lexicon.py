@@ -84,6 +84,11 @@ class Lexicon:
     pay: Mapping[str, Any]
     context: Mapping[str, Any]
     sections: Mapping[str, Any] = field(default_factory=dict)
+    certification_groups: Mapping[str, Any] = field(default_factory=dict)  # ladder.toml [certifications]
+
+    def certification_family(self, term_id: str) -> str:
+        """The family a certification id belongs to ("prince2-practitioner" -> "prince2"), else itself."""
+        return next((f for f in self.certification_groups.get("families", ()) if term_id.startswith(f)), term_id)
 
     def level(self, rank: int) -> Level:
         for lvl in self.levels:
@@ -253,7 +258,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         raise LexiconError(folder, problems)
     return Lexicon(path=str(folder), name=str(ladder.get("name", folder.name)), version=str(ladder.get("version", "0")),
                    levels=levels, terms=terms, scoring=ladder.get("scoring", {}), pay=ladder.get("pay", {}),
-                   context=context, sections=sections)
+                   context=context, sections=sections, certification_groups=ladder.get("certifications", {}))
 
 
 @lru_cache(maxsize=8)

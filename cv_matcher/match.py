@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 REQUIREMENT_WEIGHT = {"essential": 2.0, "desirable": 1.0}
 STATUS_CREDIT = {"met": 1.0, "partly-met": 0.5, "missing": 0.0}
 LEVEL_FIT = {0: 1.0, 1: 0.8, -1: 0.7, 2: 0.4, -2: 0.3}  # cv rank - advert rank -> how well the level fits
-FAMILY_PREFIXES = ("prince2", "msp", "p3o", "apm", "ipma", "mor", "mop")
 
 
 def _requirement(ev: Evidence, advert: "Analysis", lex: Lexicon) -> str | None:
@@ -25,10 +24,6 @@ def _requirement(ev: Evidence, advert: "Analysis", lex: Lexicon) -> str | None:
     if (section is not None and section.kind in cues.get("desirable_sections", ())) or has_cue(text, cues.get("desirable", ())):
         return "desirable"
     return "essential"
-
-
-def _family(term_id: str) -> str:
-    return next((p for p in FAMILY_PREFIXES if term_id.startswith(p)), term_id)
 
 
 def _implies(held_id: str, wanted_id: str, lex: Lexicon) -> bool:
@@ -49,7 +44,8 @@ def _status(term_id: str, kind: str, cv: "Analysis", lex: Lexicon) -> tuple[str,
         held = [e for e in cv.evidence if e.kind == "certification" and e.status in (None, "held") and _implies(e.term_id, term_id, lex)]
         if held:
             return "met", held
-        related = [e for e in cv.evidence if e.kind == "certification" and _family(e.term_id) == _family(term_id)]
+        family = lex.certification_family(term_id)
+        related = [e for e in cv.evidence if e.kind == "certification" and lex.certification_family(e.term_id) == family]
         return ("partly-met", same + related) if same or related else ("missing", [])
     if same:
         work = [e for e in same if e.section not in ("skills", "summary")]

@@ -22,16 +22,13 @@ def _group(evidence: list[Evidence]) -> dict[str, list[Evidence]]:
     return out
 
 
-GENERIC_CERTS = ("prince2", "msp")  # "level unstated" ids, redundant beside a specific one
-
-
 def _cert_entries(evidence: list[Evidence], lex: Lexicon, kind: str) -> list[dict[str, Any]]:
     entries = []
     certs = [e for e in evidence if e.kind == "certification"]
     if kind == "cv":  # e.g. a plain "MSP" on a CV is the Practitioner (certification-ids.md)
         certs = [replace(e, term_id=lex.terms[e.term_id].cv_reads_as or e.term_id) for e in certs]
     groups = _group(certs)
-    for generic in GENERIC_CERTS:
+    for generic in lex.certification_groups.get("generic", ()):  # "level unstated", redundant beside a specific one
         if generic in groups and any(k.startswith(generic + "-") for k in groups):
             del groups[generic]
     for term_id, evs in groups.items():

@@ -194,9 +194,8 @@ def flate_bomb_pdf(gib: int = 1) -> bytes:
     ])
 
 
-def glyph_flood_pdf(glyphs: int = 2_000_000) -> bytes:
-    """A 10 KB PDF whose one page draws `glyphs` characters (its content stream is deflated)."""
-    content = b"BT /F1 1 Tf 0 0 Td " + b"(PMO ) Tj " * (glyphs // 4) + b"ET"
+def deflated_page_pdf(content: bytes) -> bytes:
+    """A one-page PDF with font F1 whose content stream is `content`, deflated."""
     return raw_pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -205,20 +204,19 @@ def glyph_flood_pdf(glyphs: int = 2_000_000) -> bytes:
         stream(zlib.compress(content, 9), b"/Filter /FlateDecode "),
         FONT,
     ])
+
+
+def glyph_flood_pdf(glyphs: int = 2_000_000) -> bytes:
+    """A 10 KB PDF whose one page draws `glyphs` characters (its content stream is deflated)."""
+    content = b"BT /F1 1 Tf 0 0 Td " + b"(PMO ) Tj " * (glyphs // 4) + b"ET"
+    return deflated_page_pdf(content)
 
 
 def stacked_lines_pdf(lines: int = 2000) -> bytes:
     """A 1 KB PDF drawing the same line of text `lines` times on the same spot: pdfminer's
     grouping of lines into boxes is cubic in lines that neighbour each other (7 minutes)."""
     content = b"BT /F1 10 Tf 72 700 Td " + b"(PMO analyst reporting) Tj 0 0 Td " * lines + b"ET"
-    return raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        stream(zlib.compress(content, 9), b"/Filter /FlateDecode "),
-        FONT,
-    ])
+    return deflated_page_pdf(content)
 
 
 def scattered_glyphs_pdf(glyphs: int = 3000) -> bytes:
@@ -227,14 +225,7 @@ def scattered_glyphs_pdf(glyphs: int = 3000) -> bytes:
     word = b"PMOanalyst"
     content = b"BT /F1 0.3 Tf 1 800 Td " + b"".join(
         b"(%s) Tj 0.3 -0.26 Td " % word[i % len(word):i % len(word) + 1] for i in range(glyphs)) + b"ET"
-    return raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        stream(zlib.compress(content, 9), b"/Filter /FlateDecode "),
-        FONT,
-    ])
+    return deflated_page_pdf(content)
 
 
 def recursive_form_pdf() -> bytes:
