@@ -5,6 +5,8 @@
 - alias patterns split on spaces (words_of) against the tokenizer;
 - typo matching with its length and short-word pruning against scoring every n-gram against
   every alias;
+- the scan for gapped aliases against spaCy's Matcher on their token patterns, and the exact
+  candidates read from make_doc's DocInfo against the same read through Spans;
 - Document.section_at's bisection against a scan of every section.
 """
 from __future__ import annotations
@@ -130,6 +132,115 @@ def test_grams_keys_are_the_keys_of_their_text(texts: list[str]) -> None:
                             start, end = grams.spans[i]
                             assert key == fuzzy.fuzzy_key(text[start:end]) and len(key) == length
                             assert shorts is None or shorts == fuzzy.short_words(text[start:end])
+
+
+def spacy_gapped_matcher(lexicon):
+    """The gapped aliases the plain way: spaCy's Matcher on gapped_pattern."""
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(pipeline.tokenizer().vocab)
+    for term in lexicon.terms.values():
+        patterns = [pipeline.gapped_pattern(a) for a in term.aliases if pipeline.GAP in a]
+        if patterns:
+            matcher.add(term.id, patterns)
+    return matcher
+
+
+def gapped_texts(lexicon, n: int) -> list[str]:
+    """Texts made of the gapped aliases' parts with 0-5 fillers between them: words, punctuation,
+    spaces and line breaks, a part repeated, a part inflected."""
+    rng = random.Random(11)
+    aliases = sorted(a for t in lexicon.terms.values() for a in t.aliases if pipeline.GAP in a)
+    fillers = ["the", "weekly", "all", "and", "board", ",", ".", "-", "—", "\n", "  ", "(", "2024", "co-ordinated", "minutes", "it's"]
+    out = []
+    for _ in range(n):
+        pieces = []
+        for alias in rng.sample(aliases, 6):
+            parts = alias.split(pipeline.GAP)
+            words = [parts[0]]
+            for part in parts[1:]:
+                words += [rng.choice(fillers) for _ in range(rng.randint(0, 5))]
+                words.append(part if rng.random() < 0.8 else part + "s")
+                if rng.random() < 0.2:
+                    words.append(part)
+            pieces.append(" ".join(words))
+        out.append(rng.choice([". ", "\n", " ", " and "]).join(pieces))
+    return out
+
+
+def test_gapped_scan_finds_what_spacys_matcher_finds(texts: list[str]) -> None:
+    lexicon = cached_lexicon()
+    matcher = spacy_gapped_matcher(lexicon)
+    compiled = pipeline.compile_matchers(lexicon)
+    assert compiled.gapped.others is None  # every gapped alias of the shipped lexicon goes through the scan
+    hits = 0
+    for text in texts + gapped_texts(lexicon, 200):
+        sdoc = pipeline.make_doc(text)
+        strings = sdoc.vocab.strings
+        expected = [(strings[match_id], s, e) for match_id, s, e in matcher(sdoc)]
+        assert sorted(compiled.gapped.find(sdoc, pipeline.doc_info(sdoc))) == sorted(expected), text[:80]
+        hits += len(expected)
+    assert hits > 500
+
+
+def test_a_gapped_alias_of_another_form_goes_to_spacys_matcher() -> None:
+    from cv_matcher.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    term = next(t for t in lexicon.terms.values() if any(pipeline.GAP in a for a in t.aliases))
+    odd = pipeline.gapped_pattern(next(a for a in term.aliases if pipeline.GAP in a))[:-1]  # ends in its gap
+    original = pipeline.gapped_pattern
+    try:
+        pipeline.gapped_pattern = lambda alias: odd if alias == next(a for a in term.aliases if pipeline.GAP in a) else original(alias)
+        compiled = pipeline.compile_matchers.__wrapped__(lexicon)
+    finally:
+        pipeline.gapped_pattern = original
+    assert compiled.gapped.others is not None and len(compiled.gapped.others) == 1
+
+
+def plain_exact_candidates(sdoc, lexicon, gapped) -> list:
+    """The exact candidates the plain way: a Span per match, spaCy's Matcher for gapped aliases."""
+    from cv_matcher.matching import Candidate
+
+    compiled = pipeline.compile_matchers(lexicon)
+    vocab = sdoc.vocab.strings
+    out = []
+    for match_id, s, e in compiled.norm(sdoc):
+        term_id = vocab[match_id]
+        span = sdoc[s:e]
+        alias = compiled.alias_of.get((term_id, " ".join(t.norm_ for t in span)), lexicon.terms[term_id].label)
+        method = "exact" if span.text.lower() == lexicon.terms[term_id].label.lower() else "alias"
+        out.append(Candidate(term_id, span.start_char, span.end_char, method, alias))
+    gapped_out = []
+    for match_id, s, e in gapped(sdoc):
+        span = sdoc[s:e]
+        gapped_out.append(Candidate(vocab[match_id], span.start_char, span.end_char, "alias", lexicon.terms[vocab[match_id]].label))
+    cased = []
+    for match_id, s, e in compiled.cased(sdoc):
+        span = sdoc[s:e]
+        cased.append(Candidate(vocab[match_id], span.start_char, span.end_char, "exact", span.text))
+    return out, gapped_out, cased
+
+
+def test_exact_candidates_are_those_read_through_spans(texts: list[str]) -> None:
+    lexicon = cached_lexicon()
+    gapped = spacy_gapped_matcher(lexicon)
+    for text in texts + gapped_texts(lexicon, 30) + exception_heavy_texts(20):
+        sdoc = pipeline.make_doc(text)
+        norm, gapped_found, cased = plain_exact_candidates(sdoc, lexicon, gapped)
+        got = pipeline.exact_candidates(sdoc, lexicon)
+        # the phrase matches first, then the gapped ones (in any order: they are distinct), then the cased
+        assert got[:len(norm)] == norm and got[len(got) - len(cased):] == cased
+        assert sorted(got[len(norm):len(got) - len(cased)], key=repr) == sorted(gapped_found, key=repr)
+
+
+def test_doc_info_is_what_the_doc_says(texts: list[str]) -> None:
+    for text in texts[:10] + exception_heavy_texts(20):
+        sdoc = pipeline.make_doc(text)
+        info = pipeline.doc_info(sdoc)
+        assert info.text == sdoc.text
+        assert info.spans == [(t.idx, t.idx + len(t)) for t in sdoc]
+        assert info.norms == [t.norm_ for t in sdoc]
 
 
 def test_section_at_finds_what_a_scan_finds() -> None:

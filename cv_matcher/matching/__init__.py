@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..models import Document, Evidence
 from .context import advert_status, cv_status, has_cue, passes_guards
 from .fuzzy import build_index, fuzzy_hits
-from .pipeline import _norm_key, compile_matchers, make_doc
+from .pipeline import exact_candidates, make_doc
 from .resolve import Candidate, resolve
 
 if TYPE_CHECKING:
@@ -19,23 +19,7 @@ __all__ = ["find_evidence", "Candidate", "resolve"]
 
 
 def _exact_candidates(sdoc: "Doc", lexicon: "Lexicon") -> list[Candidate]:
-    compiled = compile_matchers(lexicon)
-    vocab = sdoc.vocab.strings
-    out = []
-    for match_id, s, e in compiled.norm(sdoc):
-        term_id = vocab[match_id]
-        span = sdoc[s:e]
-        alias = compiled.alias_of.get((term_id, _norm_key(span)), lexicon.terms[term_id].label)
-        method = "exact" if span.text.lower() == lexicon.terms[term_id].label.lower() else "alias"
-        out.append(Candidate(term_id, span.start_char, span.end_char, method, alias))
-    for match_id, s, e in (compiled.gapped(sdoc) if len(compiled.gapped) else ()):
-        term_id = vocab[match_id]
-        span = sdoc[s:e]
-        out.append(Candidate(term_id, span.start_char, span.end_char, "alias", lexicon.terms[term_id].label))
-    for match_id, s, e in compiled.cased(sdoc):
-        span = sdoc[s:e]
-        out.append(Candidate(vocab[match_id], span.start_char, span.end_char, "exact", span.text))
-    return out
+    return exact_candidates(sdoc, lexicon)
 
 
 def _reason(cand: Candidate, label: str) -> str:

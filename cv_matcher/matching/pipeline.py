@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # spaCy is imported lazily: `--help` and text reading must no
     from spacy.vocab import Vocab
 
     from ..lexicon import Lexicon
+    from .resolve import Candidate
 
 # Determiners and possessives that CVs put inside duty phrases ("set up a PMO", "set up the PMO").
 DETERMINERS = ("a", "an", "the", "our", "their", "his", "her", "its", "my")
@@ -163,22 +164,48 @@ def _without_hyphen_infix(infixes: Iterable[str]) -> list[str]:
 
 def make_doc(text: str) -> "Doc":
     """Tokenise and set each token's NORM to the normalised word form (in one array write: a
-    Token object per token costs more than the normalising)."""
+    Token object per token costs more than the normalising). The text, the tokens' character
+    offsets and their norms are kept with the Doc (doc_info): the matchers read them there rather
+    than through Token and Span objects."""
     import numpy
 
     from spacy.attrs import NORM
 
     doc = tokenizer()(text)
-    if len(doc):
-        norms = [_norm_hash(text[start:end]) for start, end in token_spans(doc)]
-        doc.from_array([NORM], numpy.array(norms, dtype="uint64"))
+    spans = token_spans(doc) if len(doc) else []
+    norms = [_norm_of(text[start:end]) for start, end in spans]
+    if spans:
+        doc.from_array([NORM], numpy.array([n[1] for n in norms], dtype="uint64"))
+    doc.user_data[_DOC_INFO] = DocInfo(text, spans, [n[0] for n in norms])
     return doc
 
 
+_DOC_INFO = "cv_matcher.doc_info"
+
+
+@dataclass(frozen=True, slots=True)
+class DocInfo:
+    """What make_doc knows about a Doc: its text (a Doc rebuilds it on each access), each token's
+    (start, end) character offsets and its norm string."""
+
+    text: str
+    spans: list[tuple[int, int]]
+    norms: list[str]
+
+
+def doc_info(doc: "Doc") -> DocInfo:
+    """The DocInfo make_doc kept; computed from the Doc for one made otherwise."""
+    info = doc.user_data.get(_DOC_INFO)
+    if info is None:
+        info = DocInfo(doc.text, token_spans(doc), [t.norm_ for t in doc])
+    return info
+
+
 @lru_cache(maxsize=65536)
-def _norm_hash(word: str) -> int:
-    """The StringStore hash of norm_word(word), the string added to the tokenizer's vocab."""
-    return tokenizer().vocab.strings.add(norm_word(word))
+def _norm_of(word: str) -> tuple[str, int]:
+    """norm_word(word) and its StringStore hash (the string is added to the tokenizer's vocab)."""
+    norm = norm_word(word)
+    return norm, tokenizer().vocab.strings.add(norm)
 
 
 def token_spans(doc: "Doc") -> list[tuple[int, int]]:
@@ -259,11 +286,97 @@ def gapped_pattern(alias: str) -> list[dict]:
     return pattern
 
 
+class GappedAliases:
+    """The aliases with gaps, found by a scan of the tokens' norms: a token where an alias's first
+    word is met starts a search for its next part after 0 to MAX_GAP tokens that are neither
+    punctuation nor space, and so on to its last part. The (term, start token, end token) triples
+    are those spaCy's Matcher gives for gapped_pattern (tests/test_speedups.py compares them): the
+    Matcher steps a state for every pattern at every token, about 2 ms a CV."""
+
+    def __init__(self, aliases: list[tuple[str, list[list[str]]]], others: "Matcher | None" = None) -> None:
+        # the first word of the first part -> (term id, each part's norms), in lexicon order
+        self.by_first: dict[str, list[tuple[str, list[list[str]]]]] = {}
+        for term_id, parts in aliases:
+            self.by_first.setdefault(parts[0][0], []).append((term_id, parts))
+        self.count = len(aliases) + (len(others) if others is not None else 0)
+        self.others = others  # spaCy's Matcher for patterns of another form (a gap at an end), if any
+
+    def __len__(self) -> int:
+        return self.count
+
+    def find(self, sdoc: "Doc", info: DocInfo) -> list[tuple[str, int, int]]:
+        found = self._scan(info)
+        if self.others is not None and len(self.others):
+            strings = sdoc.vocab.strings
+            found += [(strings[match_id], s, e) for match_id, s, e in self.others(sdoc)]
+        return found
+
+    def _scan(self, info: DocInfo) -> list[tuple[str, int, int]]:
+        norms = info.norms
+        by_first = self.by_first
+        found: list[tuple[str, int, int]] = []
+        seen: set[tuple[str, int, int]] = set()
+        for i, norm in enumerate(norms):
+            entries = by_first.get(norm)
+            if entries is None:
+                continue
+            for term_id, parts in entries:
+                for end in self._ends(info, parts, 0, i):
+                    match = (term_id, i, end)
+                    if match not in seen:
+                        seen.add(match)
+                        found.append(match)
+        return found
+
+    def _ends(self, info: DocInfo, parts: list[list[str]], k: int, i: int) -> Iterable[int]:
+        """The token ends of the matches of parts[k:] that start at token i."""
+        part = parts[k]
+        j = i + len(part)
+        norms = info.norms
+        if j > len(norms) or norms[i:j] != part:
+            return
+        if k == len(parts) - 1:
+            yield j
+            return
+        text, spans = info.text, info.spans
+        for gap in range(MAX_GAP + 1):
+            if gap and not _gap_word(text[spans[j + gap - 1][0]:spans[j + gap - 1][1]]):
+                break
+            if j + gap >= len(norms):
+                break
+            yield from self._ends(info, parts, k + 1, j + gap)
+
+
+@lru_cache(maxsize=65536)
+def _gap_word(token: str) -> bool:
+    """What a gap token of gapped_pattern must be: not IS_PUNCT and not IS_SPACE (lexical
+    attributes: functions of the token's text)."""
+    lexeme = tokenizer().vocab[token]
+    return not lexeme.is_punct and not lexeme.is_space
+
+
+_GAP_TOKEN = {"IS_PUNCT": False, "IS_SPACE": False, "OP": f"{{0,{MAX_GAP}}}"}
+
+
+def _gapped_parts(pattern: list[dict]) -> list[list[str]] | None:
+    """The norms of each part of a gapped_pattern, or None when it is not words and gaps in turn
+    (a gap at an end, two in a row, a token testing something else)."""
+    parts: list[list[str]] = [[]]
+    for token in pattern:
+        if token == _GAP_TOKEN:
+            parts.append([])
+        elif token.keys() == {"NORM"}:
+            parts[-1].append(token["NORM"])
+        else:
+            return None
+    return parts if len(parts) > 1 and all(parts) else None
+
+
 @dataclass(frozen=True)
 class CompiledMatchers:
     norm: "PhraseMatcher"  # aliases on normalised word forms
     cased: "PhraseMatcher"  # acronyms that must keep their exact spelling ("PMP", "MSP")
-    gapped: "Matcher"  # aliases with gaps ("book ... crews")
+    gapped: GappedAliases  # aliases with gaps ("book ... crews")
     alias_of: dict[tuple[str, str], str]  # (term id, normalised alias key) -> the alias as written
 
 
@@ -273,7 +386,7 @@ def _norm_key(doc: "Doc") -> str:
 
 @lru_cache(maxsize=8)
 def compile_matchers(lexicon: "Lexicon") -> CompiledMatchers:
-    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.matcher import PhraseMatcher
 
     vocab = tokenizer().vocab
     hashes: dict[str, int] = {}
@@ -286,15 +399,26 @@ def compile_matchers(lexicon: "Lexicon") -> CompiledMatchers:
 
     norm_matcher = PhraseMatcher(vocab, attr="NORM")
     cased_matcher = PhraseMatcher(vocab, attr="ORTH")
-    gapped = Matcher(vocab)
+    gapped: list[tuple[str, list[list[str]]]] = []
+    others = None  # a spaCy Matcher for gapped patterns the scan does not take
     alias_of: dict[tuple[str, str], str] = {}
     for term in lexicon.terms.values():
         gaps = [gapped_pattern(a) for a in term.aliases if GAP in a]
         for key in {key for pattern in gaps for token in pattern for key in token} - PATTERN_ATTRIBUTES:
             raise ValueError(f"a token pattern of '{term.id}' tests {key}, which the tokenizer's vocabulary "
                              "does not compute: add it to pipeline.LEXICAL_ATTRIBUTES")
-        if gaps:
-            gapped.add(term.id, gaps)
+        odd = []
+        for pattern in gaps:
+            parts = _gapped_parts(pattern)
+            if parts is None:
+                odd.append(pattern)
+            else:
+                gapped.append((term.id, parts))
+        if odd:
+            from spacy.matcher import Matcher
+
+            others = Matcher(vocab) if others is None else others
+            others.add(term.id, odd)
         # A pattern is the sequence of its tokens' attribute hashes (NORM or ORTH): what
         # PhraseMatcher.add makes of a Doc, without building one per alias variant.
         patterns: dict[str, list[int]] = {}
@@ -312,4 +436,32 @@ def compile_matchers(lexicon: "Lexicon") -> CompiledMatchers:
         cased = [[add_string(w) for w in words_of(a)] for a in term.cased]
         if any(cased):
             cased_matcher.add(term.id, [p for p in cased if p])
-    return CompiledMatchers(norm=norm_matcher, cased=cased_matcher, gapped=gapped, alias_of=alias_of)
+    return CompiledMatchers(norm=norm_matcher, cased=cased_matcher, gapped=GappedAliases(gapped, others), alias_of=alias_of)
+
+
+def exact_candidates(sdoc: "Doc", lexicon: "Lexicon") -> list["Candidate"]:
+    """The phrase-matcher, gapped-alias and cased-acronym candidates of a Doc from make_doc, in
+    that order; offsets, texts and norm keys come from its DocInfo (a Span per match cost more
+    than the matching)."""
+    from .resolve import Candidate
+
+    compiled = compile_matchers(lexicon)
+    info = doc_info(sdoc)
+    text, spans, norms = info.text, info.spans, info.norms
+    strings = sdoc.vocab.strings
+    terms = lexicon.terms
+    alias_of = compiled.alias_of
+    out = []
+    for match_id, s, e in compiled.norm(sdoc):
+        term_id = strings[match_id]
+        term = terms[term_id]
+        start, end = spans[s][0], spans[e - 1][1]
+        alias = alias_of.get((term_id, " ".join(norms[s:e])), term.label)
+        method = "exact" if text[start:end].lower() == term.label.lower() else "alias"
+        out.append(Candidate(term_id, start, end, method, alias))
+    for term_id, s, e in compiled.gapped.find(sdoc, info) if len(compiled.gapped) else ():
+        out.append(Candidate(term_id, spans[s][0], spans[e - 1][1], "alias", terms[term_id].label))
+    for match_id, s, e in compiled.cased(sdoc):
+        start, end = spans[s][0], spans[e - 1][1]
+        out.append(Candidate(strings[match_id], start, end, "exact", text[start:end]))
+    return out
