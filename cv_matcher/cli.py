@@ -117,26 +117,41 @@ def cli() -> None:
 @cli.command()
 @click.argument("file")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--show-hidden", is_flag=True,
+              help="Also show the text a reader would not see (white on white, invisible, tiny...), which is not read.")
 @input_format_option
 @reading_options
 @guarded
-def text(file: str, fmt: str, input_format: str | None, **opts: Any) -> None:
+def text(file: str, fmt: str, show_hidden: bool, input_format: str | None, **opts: Any) -> None:
     """Show what cv-matcher reads from FILE: the cleaned text with its sections marked.
 
     Example: cv-matcher text sample_cvs/cv12_pmo_analyst_tables.docx
     """
     import json
 
+    from .readers.hidden import hidden_chars, shown_safely
+
     doc = _load(file, input_format, _ctx(**opts))
+    hidden = getattr(doc, "hidden", ())
     if fmt == "json":
-        click.echo(json.dumps(doc.to_dict(), indent=2, ensure_ascii=False))
+        out = doc.to_dict()
+        if show_hidden:
+            out["hidden"] = [{"reason": reason, "text": line} for reason, line in hidden]
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
     pos = 0
     for sec in doc.sections:
-        click.echo(doc.text[pos:sec.start], nl=False)
+        click.echo(shown_safely(doc.text[pos:sec.start]), nl=False)
         click.echo(click.style(f"[[{sec.kind}]] ", fg="cyan"), nl=False)
         pos = sec.start
-    click.echo(doc.text[pos:])
+    click.echo(shown_safely(doc.text[pos:]))
+    if hidden and show_hidden:
+        click.echo(click.style(f"\n[[hidden text: {hidden_chars(hidden):,} characters, not read]]", fg="yellow"))
+        for reason, line in hidden:
+            click.echo(click.style(f"[{reason}] ", fg="yellow") + shown_safely(line))
+    elif hidden:
+        click.echo(f"cv-matcher: note: {hidden_chars(hidden):,} characters of hidden text ignored "
+                   "(--show-hidden shows them)", err=True)
 
 
 def _one_document_process() -> None:
@@ -287,6 +302,38 @@ def lexicon_show(kind: str | None, lexicon_path: Path | None) -> None:
         if kind is None or term.kind == kind:
             weights = " ".join(f"L{r}:{w:g}" for r, w in term.levels) or f"({term.family})"
             click.echo(f"{term.id:<32} {term.kind:<13} {weights:<28} {term.label}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (anything but loopback is reachable by others).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Results store: web batches are saved there, and its stored results can be browsed.")
+@click.option("--max-upload-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+              help="Refuse uploads larger than this (a batch upload: ten times this).")
+@reading_options
+@guarded
+def serve(host: str, port: int, db: Path | None, max_upload_mb: float, **opts: Any) -> None:
+    """Run the web app on this computer: score, classify, match and batch in a browser, plus a JSON API.
+
+    Needs the 'web' extra (pip install '.[web]'). Open the address it prints.
+
+    Example: cv-matcher serve --db .cv-matcher/results.sqlite
+    """
+    try:
+        from .web.app import WebConfig, is_loopback, serve as run_server
+    except ImportError as exc:
+        raise click.ClickException(f"the web app needs the 'web' extra ({exc.name} is missing): pip install '.[web]'") from None
+    if not is_loopback(host):
+        click.echo(f"cv-matcher: warning: listening on {host}: anyone who can reach this machine can upload documents "
+                   "and read the results (use the default 127.0.0.1 to keep it private)", err=True)
+    ctx = _ctx(**opts)
+    if ctx["limits"].max_file_bytes > max_upload_mb * 1024 * 1024:  # one file cannot be bigger than its upload
+        from dataclasses import replace
+
+        ctx["limits"] = replace(ctx["limits"], max_file_bytes=int(max_upload_mb * 1024 * 1024))
+    run_server(WebConfig(host=host, port=port, lexicon=ctx["lexicon"], db=db, max_upload_mb=max_upload_mb, limits=ctx["limits"],
+                         pdf_engine=ctx["pdf_engine"]))
 
 
 from . import batch_cli  # noqa: E402  (batch_cli imports the helpers above)
