@@ -9,7 +9,8 @@ ADVERT_CUES = re.compile(
     r"\b(?:we are (?:looking|seeking|recruiting)|we're looking|you will (?:be|have|need)|you'll (?:be|have)|the successful (?:candidate|applicant)|"
     r"job description|job title|about the role|the role|about us|our client|how to apply|apply now|apply today|closing date|salary:|"
     r"company:|contract:|location:|benefits|per annum|day rate|ir35|essential criteria|desirable criteria|person specification|"
-    r"candidates? (?:will|must|should)|you must|reporting to the|join our|join the team)\b",
+    r"candidates? (?:will|must|should)|applicants? (?:will|must|should)|you must|reporting to the|join our|join the team|"
+    r"employer:|date posted:|employment type:|job type:|vacanc(?:y|ies)|post ?holder|the post|this post)\b",
     re.IGNORECASE,
 )
 CV_CUES = re.compile(
@@ -30,7 +31,8 @@ def detect_kind(doc: Document) -> str:
     advert = len(ADVERT_CUES.findall(text))
     from .experience import date_ranges
 
-    cv = len(CV_CUES.findall(text)) + min(5, len(FIRST_PERSON.findall(text)) // 2)
+    # Distinct CV words: an employer named "Health Education England" says "education" ten times.
+    cv = len({c.lower() for c in CV_CUES.findall(text)}) + min(5, len(FIRST_PERSON.findall(text)) // 2)
     cv += min(6, len(date_ranges(text))) + min(6, len(PAST_TENSE_START.findall(text)))
     # Distinct section kinds, not repeats: CVs often repeat "Responsibilities:" under every job.
     kinds = {s.kind for s in doc.sections}

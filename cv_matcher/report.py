@@ -48,6 +48,16 @@ def _skill_entries(evidence: list[Evidence], lex: Lexicon) -> list[dict[str, Any
     return entries
 
 
+def _level_entry(lex: Lexicon, v: Any) -> dict[str, Any]:
+    level = lex.level(v.rank)
+    out: dict[str, Any] = {"rank": level.rank, "id": level.id, "label": level.label, "confidence": v.confidence}
+    if v.alternative is not None:
+        rank, prob = v.alternative
+        alt = lex.level(rank)
+        out["alternative"] = {"rank": alt.rank, "id": alt.id, "label": alt.label, "probability": prob}
+    return out
+
+
 def build_report(an: "Analysis", lex: Lexicon, gaps: GapReport | None) -> dict[str, Any]:
     v = an.verdict
     level = lex.level(v.rank)
@@ -60,7 +70,7 @@ def build_report(an: "Analysis", lex: Lexicon, gaps: GapReport | None) -> dict[s
     return {
         "source": an.document.source,
         "kind": an.kind,
-        "level": {"rank": level.rank, "id": level.id, "label": level.label, "confidence": v.confidence},
+        "level": _level_entry(lex, v),
         "level_scores": [{"rank": s.rank, "id": s.id, "score": s.score, "points": s.points} for s in v.scores],
         "certifications": _cert_entries(evidence, lex, an.kind),
         "skills": _skill_entries(evidence, lex),

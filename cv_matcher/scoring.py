@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
+from . import calibration
 from .lexicon import Lexicon, Term
 from .models import Evidence, LevelScore
 from .pay import Pay, level_fit
@@ -31,8 +32,9 @@ class Verdict:
     family_points: float
     against_points: float
     reasons: tuple[str, ...]
-    warnings: tuple[str, ...] = ()
     contributions: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
+    alternative: tuple[int, float] | None = None  # (rank, probability) of the close rival, if any
+    call: calibration.Call | None = None  # the decision's margins (what the confidence is read from)
 
 
 def title_position_factor(text: str, ev: Evidence, settings: Mapping[str, float]) -> float:
@@ -85,7 +87,7 @@ def _spread(fits: Mapping[int, float], weight: float) -> dict[int, float]:
 
 def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, pay: Pay | None = None,
                  years: float | None = None, headline: Evidence | None = None,
-                 recency: Callable[..., float] | None = None) -> Verdict:
+                 recency: Callable[..., float] | None = None, kind: str = "cv") -> Verdict:
     """The verdict for one document; see the module docstring for the rules. `recency(offset)`
     weighs a finding by how recent its job is (experience.recency); the latest mention counts."""
     s = lexicon.scoring
@@ -138,11 +140,11 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
         quotes["pay"] = f"'{pay.text}'"
     if years is not None:
         quotes["years"] = f"{years:g} years"
-    return _decide(lexicon, dict(points), contributions, family, against, family_parts, quotes)
+    return _decide(lexicon, dict(points), contributions, family, against, family_parts, quotes, kind == "advert")
 
 
 def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str, dict[int, float]], family: float,
-            against: float, family_parts: list[tuple[float, str]], quotes: Mapping[str, str]) -> Verdict:
+            against: float, family_parts: list[tuple[float, str]], quotes: Mapping[str, str], is_advert: bool) -> Verdict:
     s = lexicon.scoring
     ranks = lexicon.ranks
     total = sum(points.get(r, 0.0) for r in ranks) or 1.0
@@ -162,36 +164,68 @@ def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str,
         reasons = _reasons_for(lexicon, contributions, r, quotes)
         scores.append(LevelScore(r, lexicon.level(r).id, lexicon.level(r).label, round(points.get(r, 0.0) / total, 3),
                                  round(points.get(r, 0.0), 3), reasons))
-    confidence = _confidence(points, chosen, family, against, is_family, s)
+    call = _call(points, chosen, best, family, against, is_family, s, is_advert)
+    cal = lexicon.calibration
+    confidence = calibration.confidence(call, cal)
+    alt = calibration.alternative(call, confidence, cal)
     family_parts.sort(key=lambda p: -abs(p[0]))
-    fam_reasons = [f"{'+' if v >= 0 else '-'}{abs(v):.2f} family: {label}" for v, label in family_parts[:6]]
-    head = (f"PMO-family evidence {family:.2f} vs look-alike/other {against:.2f}"
-            + ("" if is_family else f" (needs >= {s.get('family_min_points')} and more than the look-alikes): not a PMO-family document"))
-    reasons = (head,) + tuple(fam_reasons) + (scores[chosen].reasons if chosen else ())
-    return Verdict(chosen, confidence, tuple(scores), round(family, 3), round(against, 3), reasons, (), contributions)
+    reasons = (_family_reason(family, against, is_family, family_parts),) + (scores[chosen].reasons if chosen else ())
+    return Verdict(chosen, confidence, tuple(scores), round(family, 3), round(against, 3), reasons, contributions, alt, call)
 
 
-def _confidence(points: Mapping[int, float], chosen: int, family: float, against: float, is_family: bool,
-                s: Mapping[str, float]) -> float:
-    scale = float(s.get("confidence_scale", 2.5))
-    threshold = float(s.get("family_min_points", 2.0))
+def _call(points: Mapping[int, float], chosen: int, best: int, family: float, against: float, is_family: bool,
+          s: Mapping[str, float], is_advert: bool) -> calibration.Call:
+    """The margins of the decision: how safely the family call and the level call were made."""
+    threshold = float(s.get("family_min_points", 2.2))
+    margin = float(s.get("family_margin", 1.0))
+    to_threshold = math.log((family + 0.1) / threshold)
+    to_against = math.log((family + 0.1) / (margin * against + 0.1))
+    family_margin = min(to_threshold, to_against)
     if not is_family:
-        margin = (threshold - family) / threshold + against / (against + family + 1.0)
-        return round(min(0.99, max(0.05, 1 - math.exp(-scale * max(margin, 0.05)))), 3)
+        family_margin = -family_margin if family_margin < 0 else 0.0
+        rival = best if points.get(best, 0.0) > 0 else 0
+        return calibration.Call(0, rival, round(family_margin, 4), 1.0, round(math.log1p(family), 4), is_advert)
     mine = points.get(chosen, 0.0)
-    rival = max((v for r, v in points.items() if r != chosen), default=0.0)
-    separation = (mine - rival) / (mine + rival + 1e-9)  # -1..1
-    amount = 1 - math.exp(-(family - against) / (2 * threshold))
-    return round(min(0.99, max(0.05, (0.55 + 0.45 * separation) * (0.4 + 0.6 * amount))), 3)
+    others = [r for r in points if r != chosen]
+    level_rival = max(others, key=lambda r: points.get(r, 0.0), default=chosen)
+    rival_pts = points.get(level_rival, 0.0)
+    level_margin = (mine - rival_pts) / (mine + rival_pts + 1e-9)
+    # The nearer of the two ways to be wrong: a family call that barely passed, or a close level.
+    rival = 0 if family_margin < float(s.get("family_close", 0.35)) and family_margin < level_margin else level_rival
+    return calibration.Call(chosen, rival, round(family_margin, 4), round(level_margin, 4), round(math.log1p(family), 4), is_advert)
+
+
+def _family_reason(family: float, against: float, is_family: bool, parts: list[tuple[float, str]]) -> str:
+    """The family call in plain words, naming the strongest evidence each way."""
+    pro = [label for v, label in parts if v > 0][:3]
+    con = [label for v, label in parts if v < 0][:2]
+    if is_family:
+        head = "PMO-family document: " + ("; ".join(pro) if pro else "PMO work found")
+        return head + (f" (outweighs {'; '.join(con)})" if con else "")
+    if not pro:
+        return "Not a PMO-family document: no project-office work or PMO title found" + (f"; it reads as {'; '.join(con)}" if con else "")
+    weak = "too little project-office work" if family < against or not con else "the other profession's work weighs more"
+    return f"Not a PMO-family document: {weak} (found {'; '.join(pro)}" + (f"; against it {'; '.join(con)})" if con else ")")
+
+
+KIND_WORDS = {"duty": "duty", "title": "job title", "certification": "certification", "skill": "skill", "tool": "tool",
+              "experience": "experience"}
 
 
 def _reasons_for(lexicon: Lexicon, contributions: Mapping[str, Mapping[int, float]], rank: int,
                  quotes: Mapping[str, str]) -> tuple[str, ...]:
+    """What supports level `rank`, strongest first, in words a person can check against the text
+    (the weights themselves are in the JSON's level_scores)."""
     parts = [(v.get(rank, 0.0), key) for key, v in contributions.items() if v.get(rank, 0.0) > 0]
     parts.sort(key=lambda p: -p[0])
     out = []
-    for value, key in parts[:10]:
-        name = key if key in ("pay", "years") else f"{lexicon.terms[key].kind} '{lexicon.terms[key].label}'"
-        quote = quotes.get(key)
-        out.append(f"+{value:.2f} level {rank}: {name}" + (f" ({quote})" if quote else ""))
+    for _, key in parts[:10]:
+        quote = quotes.get(key, "")
+        if key == "pay":
+            out.append(f"level {rank}: the pay {quote} is in or near this level's band")
+        elif key == "years":
+            out.append(f"level {rank}: {quote} of experience is typical of this level")
+        else:
+            term = lexicon.terms[key]
+            out.append(f"level {rank} {KIND_WORDS.get(term.kind, term.kind)}: {term.label}" + (f", seen as {quote}" if quote else ""))
     return tuple(out)

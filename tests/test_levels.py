@@ -53,8 +53,8 @@ def test_named_hard_cases(path: str, kind: str, rank: int) -> None:
 
 def test_reasons_say_what_each_piece_of_evidence_added() -> None:
     report = analyse_file(ROOT / "sample_cvs/cv15_pmo_officer_rank4.pdf")
-    assert report["reasons"][0].startswith("PMO-family evidence")
-    assert any("level 4:" in r and "Setting up a PMO" in r for r in report["reasons"])
+    assert report["reasons"][0].startswith("PMO-family document: ")
+    assert any(r.startswith("level 4 duty: ") and "Setting up a PMO" in r for r in report["reasons"])
     assert 0 < report["level"]["confidence"] <= 1
     assert abs(sum(s["score"] for s in report["level_scores"] if s["rank"] > 0) - 1) < 0.01
 
@@ -89,7 +89,9 @@ def _corpus_labels() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-NON_PMO = [lab for lab in _corpus_labels() if lab["rank"].rstrip("?") == "0"]
+# Issue 10: no non-PMO CV of another profession gets a PMO level. (Among the real PMO-family
+# adverts and resumes, level-0 look-alikes are scored by the cross-validated figures instead.)
+NON_PMO = [lab for lab in _corpus_labels() if lab["rank"].rstrip("?") == "0" and lab["file"].split("/")[0] in ("files", "resume-dataset")]
 
 
 @pytest.mark.parametrize("label", NON_PMO, ids=[lab["file"] for lab in NON_PMO])

@@ -16,9 +16,10 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..errors import DocumentReadError, EncryptedDocumentError, NoTextLayerError
+from ..errors import DocumentReadError, EmptyDocumentError, EncryptedDocumentError, NoTextLayerError
 from .base import Extracted, ReadLimits, check_limit
 from .clean import drop_repeated_margins, join_pdf_pages
+from .hidden import all_hidden, hidden_chars, pdfium_hidden
 from .layout import Box, Line, order_lines
 from .pdfguard import check_before_pdfium, pdfminer_layouts
 
@@ -39,22 +40,27 @@ def read(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = N
     if b"%PDF-" not in data[:1024]:
         raise DocumentReadError(source, "not a PDF: the file has no %PDF header")
     engine = engine or DEFAULT_ENGINE  # read_bytes() has checked the name against ENGINES
-    pages, margins = ENGINES[engine](data, source, limits)
+    pages, margins, hidden = ENGINES[engine](data, source, limits)
     # Judge by letters and digits: a scan often still carries a text page number or a stray mark.
     alnum = [sum(ch.isalnum() for line in page for ch in line) for page in pages]
     if sum(alnum) < MIN_ALNUM_PER_PAGE * len(pages):
+        if hidden_chars(hidden) >= MIN_ALNUM_PER_PAGE * len(pages):
+            raise EmptyDocumentError(source, f"no usable text: {all_hidden(hidden)}")
         raise NoTextLayerError(source, NO_TEXT)
     meta = {"pages": str(len(pages)), "engine": engine}
     if any(n == 0 for n in alnum):
         meta["pages_without_text"] = str(sum(1 for n in alnum if n == 0))
     pages = drop_repeated_margins(pages, margins)
-    return Extracted(join_pdf_pages(pages), "pdf", meta)
+    return Extracted(join_pdf_pages(pages), "pdf", meta, tuple(hidden))
 
 
 # --- pdfminer ------------------------------------------------------------------------------------
 
 
-def _pdfminer_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[list[str]], list[set[int]]]:
+Hidden = list[tuple[str, str]]  # (reason, text) of text a person would not see (hidden.py)
+
+
+def _pdfminer_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[list[str]], list[set[int]], Hidden]:
     from pdfminer.layout import LAParams
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.psexceptions import PSException
@@ -66,13 +72,16 @@ def _pdfminer_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[
     laparams = LAParams(boxes_flow=None, all_texts=True)
     pages: list[list[str]] = []
     margins: list[set[int]] = []
+    hidden: Hidden = []
     try:
-        # extract_pages() with bounds: page count before layout, stream sizes, glyphs (pdfguard.py)
+        # extract_pages() with bounds: page count before layout, stream sizes, glyphs (pdfguard.py);
+        # glyphs nobody would see are left out of the layout and listed in layout.hidden (hidden.py)
         for n, layout in enumerate(pdfminer_layouts(data, source, limits, laparams)):
             check_limit(source, limits, "max_pages", n + 1, "page count")
             lines, margin = _layout_lines(layout)
             pages.append(lines)
             margins.append(margin)
+            hidden += getattr(layout, "hidden", [])
     except PDFPasswordIncorrect as exc:
         raise EncryptedDocumentError(source, ENCRYPTED) from exc
     except PDFEncryptionError as exc:
@@ -81,7 +90,7 @@ def _pdfminer_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[
         raise DocumentReadError(source, NOT_A_PDF) from exc
     if not pages:
         raise DocumentReadError(source, f"{NOT_A_PDF}: no pages found")
-    return pages, margins
+    return pages, margins, hidden
 
 
 def _edges(count: int) -> set[int]:
@@ -125,7 +134,7 @@ def _layout_lines(layout: Any) -> tuple[list[str], set[int]]:
 # --- pypdfium2 -----------------------------------------------------------------------------------
 
 
-def _pdfium_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[list[str]], list[set[int]]]:
+def _pdfium_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[list[str]], list[set[int]], Hidden]:
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     check_before_pdfium(data, source, limits)  # pdfium has no bounds of its own (pdfguard.py)
@@ -139,13 +148,17 @@ def _pdfium_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[li
         check_limit(source, limits, "max_pages", len(pdf), "page count")
         pages: list[list[str]] = []
         margins: list[set[int]] = []
+        hidden: Hidden = []
         for page in pdf:
-            lines, margin = _pdfium_layout_lines(page.get_textpage(), page.get_height())
+            textpage = page.get_textpage()
+            hidden_at, found = pdfium_hidden(page, textpage)  # characters nobody would see (hidden.py)
+            lines, margin = _pdfium_layout_lines(textpage, page.get_height(), hidden_at)
             pages.append(lines)
             margins.append(margin)
+            hidden += found
     finally:
         pdf.close()
-    return pages, margins
+    return pages, margins, hidden
 
 
 # pdfminer's LAParams defaults, which the pdfminer engine uses: a line ends where the gap to the
@@ -155,11 +168,17 @@ CHAR_MARGIN = 2.0
 LINE_MARGIN = 0.5
 
 
-def _pdfium_layout_lines(textpage: Any, height: float) -> tuple[list[str], set[int]]:
+def _pdfium_layout_lines(textpage: Any, height: float, hidden_at: set[int] | frozenset[int] = frozenset()
+                         ) -> tuple[list[str], set[int]]:
     """A page's lines in reading order and its margin lines, like _layout_lines() for pdfminer:
     pdfium's lines (split where they jump across a gap, as between two columns) with their
-    boxes, grouped into text boxes as pdfminer groups them, then put in order by layout.py."""
+    boxes, grouped into text boxes as pdfminer groups them, then put in order by layout.py.
+    Characters at `hidden_at` (hidden text) read as spaces."""
     text = textpage.get_text_range()
+    if hidden_at and len(text) == textpage.count_chars():
+        text = "".join(" " if i in hidden_at else ch for i, ch in enumerate(text))
+    elif hidden_at:  # no per-character map: rebuild the text character by character
+        text = _pdfium_chars(textpage, hidden_at)
     if len(text) != textpage.count_chars():  # characters outside the BMP: no per-character map
         lines = [ln for ln in text.replace("\ufffe", "-\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         return lines, _edges(len(lines))
@@ -170,6 +189,17 @@ def _pdfium_layout_lines(textpage: Any, height: float) -> tuple[list[str], set[i
             found += _pdfium_segments(textpage, text, start, end)
         start = end + 2
     return _layout_from_lines(found, height)
+
+
+def _pdfium_chars(textpage: Any, hidden_at: set[int] | frozenset[int]) -> str:
+    """The page's text from pdfium's characters one by one, those at `hidden_at` as spaces."""
+    import pypdfium2.raw as raw
+
+    out = []
+    for i in range(textpage.count_chars()):
+        code = raw.FPDFText_GetUnicode(textpage.raw, i)
+        out.append(" " if i in hidden_at else chr(code) if 0 < code < 0xD800 or 0xDFFF < code <= 0x10FFFF else "")
+    return "".join(out)
 
 
 def _pdfium_segments(textpage: Any, text: str, start: int, end: int) -> list[Line]:
@@ -242,7 +272,7 @@ def _layout_from_lines(lines: list[Line], height: float) -> tuple[list[str], set
 DEFAULT_ENGINE = "pdfminer"  # also the CLI's --pdf-engine default (cli.py) and batch.Settings
 
 # Engine name -> page extractor; read() and read_document(pdf_engine=...) accept these names.
-ENGINES: dict[str, Callable[[bytes, str, ReadLimits], tuple[list[list[str]], list[set[int]]]]] = {
+ENGINES: dict[str, Callable[[bytes, str, ReadLimits], tuple[list[list[str]], list[set[int]], Hidden]]] = {
     "pdfminer": _pdfminer_pages,
     "pdfium": _pdfium_pages,
 }

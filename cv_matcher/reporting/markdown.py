@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .text import alternative_words
+
 
 def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
@@ -11,7 +13,7 @@ def _cell(text: Any) -> str:
 def render_report(report: dict[str, Any]) -> str:
     lvl = report["level"]
     head = "Not a PMO-family document" if lvl["rank"] == 0 else f"Level {lvl['rank']}: {lvl['label']}"
-    out = [f"# {_cell(report['source'])}", "", f"**{head}** (confidence {lvl['confidence']:.2f}, {report['kind']})", "",
+    out = [f"# {_cell(report['source'])}", "", f"**{head}** (confidence {lvl['confidence']:.2f}{_cell(alternative_words(lvl))}, {report['kind']})", "",
            "| Level | Score | Points |", "|---|---|---|"]
     out += [f"| {s['rank']} {s['id']} | {s['score']:.2f} | {s['points']:.2f} |" for s in report["level_scores"]]
     out += ["", "## Why", ""] + [f"- {_cell(r)}" for r in report["reasons"]]

@@ -7,11 +7,21 @@ MAX_REASONS = 6
 MAX_GAPS = 8
 
 
+def alternative_words(level: dict[str, Any]) -> str:
+    """", possibly level 2 - Project Co-ordinator (0.25)" when the report names a close rival."""
+    alt = level.get("alternative")
+    if not alt:
+        return ""
+    name = "not PMO-family" if alt["rank"] == 0 else f"level {alt['rank']} - {alt['label']}"
+    return f", possibly {name} ({alt['probability']:.2f})"
+
+
 def _level_line(report: dict[str, Any]) -> str:
     lvl = report["level"]
+    alt = alternative_words(lvl)
     if lvl["rank"] == 0:
-        return f"Level: not a PMO-family document (confidence {lvl['confidence']:.2f})"
-    return f"Level: {lvl['rank']} - {lvl['label']} (confidence {lvl['confidence']:.2f})"
+        return f"Level: not a PMO-family document (confidence {lvl['confidence']:.2f}{alt})"
+    return f"Level: {lvl['rank']} - {lvl['label']} (confidence {lvl['confidence']:.2f}{alt})"
 
 
 def _pay_line(pay: dict[str, Any] | None) -> str | None:
@@ -39,10 +49,9 @@ def render_report(report: dict[str, Any]) -> str:
     lines.append("Certifications: " + (", ".join(certs) if certs else "none found"))
     rank = report["level"]["rank"]
     reasons = report["reasons"]
-    level_reasons = [r for r in reasons if f" level {rank}: " in r][:MAX_REASONS]
-    family_reasons = [r for r in reasons if " family: " in r][:3]
+    level_reasons = [r for r in reasons if r.startswith(f"level {rank}")][:MAX_REASONS]
     lines.append("Why:")
-    lines += [f"  {r}" for r in reasons[:1] + level_reasons + family_reasons]
+    lines += [f"  {r}" for r in reasons[:1] + level_reasons]
     for w in report.get("warnings", []):
         lines.append(f"Warning: {w}")
     gaps = report.get("gaps")
