@@ -91,7 +91,16 @@ def analyse(document: Document, *, kind: str = "cv", lexicon: Lexicon | str | Pa
     weights = lex.scoring.get("recency_weights", ()) if kind == "cv" else ()
     verdict = score_levels(evidence, lex, text=document.text, pay=pay, years=years, headline=headline,
                            recency=recency(document, weights))
-    return Analysis(document, kind, evidence, verdict, pay, years, title, _warnings(lex, verdict, pay, headline))
+    warnings = reading_warnings(document) + _warnings(lex, verdict, pay, headline)
+    return Analysis(document, kind, evidence, verdict, pay, years, title, warnings)
+
+
+def reading_warnings(document: Document) -> tuple[str, ...]:
+    """What the reader left out or doubts (hidden text; readers/hidden.py), for the report."""
+    from .readers.hidden import hidden_warning
+
+    warning = hidden_warning(getattr(document, "hidden", ()))
+    return () if warning is None else (warning,)
 
 
 def _next_rank(lex: Lexicon, rank: int) -> int:

@@ -122,6 +122,7 @@ def cli() -> None:
 @input_format_option
 @reading_options
 @guarded
+@timed
 def text(file: str, fmt: str, show_hidden: bool, input_format: str | None, **opts: Any) -> None:
     """Show what cv-matcher reads from FILE: the cleaned text with its sections marked.
 

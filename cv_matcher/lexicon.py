@@ -85,6 +85,7 @@ class Lexicon:
     context: Mapping[str, Any]
     sections: Mapping[str, Any] = field(default_factory=dict)
     certification_groups: Mapping[str, Any] = field(default_factory=dict)  # ladder.toml [certifications]
+    calibration: Mapping[str, Any] = field(default_factory=dict)  # ladder.toml [calibration]: confidence curve
 
     def certification_family(self, term_id: str) -> str:
         """The family a certification id belongs to ("prince2-practitioner" -> "prince2"), else itself."""
@@ -258,7 +259,8 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         raise LexiconError(folder, problems)
     return Lexicon(path=str(folder), name=str(ladder.get("name", folder.name)), version=str(ladder.get("version", "0")),
                    levels=levels, terms=terms, scoring=ladder.get("scoring", {}), pay=ladder.get("pay", {}),
-                   context=context, sections=sections, certification_groups=ladder.get("certifications", {}))
+                   context=context, sections=sections, certification_groups=ladder.get("certifications", {}),
+                   calibration=ladder.get("calibration", {}))
 
 
 @lru_cache(maxsize=8)

@@ -24,6 +24,7 @@ from ..sections import split_sections
 from . import docx, pdf, text
 from .base import Extracted, Reader, ReadLimits, check_limit
 from .clean import clean_text
+from .hidden import all_hidden
 
 __all__ = ["READERS", "ReadLimits", "Reader", "read_bytes", "read_document", "supported_suffixes"]
 
@@ -122,6 +123,8 @@ def _finish(source: str, raw: Extracted, limits: ReadLimits) -> Document:
     check_limit(source, limits, "max_chars", len(raw.text), "extracted text length")
     final = clean_text(raw.text)
     if not any(ch.isalnum() for ch in final):
+        if raw.hidden:
+            raise EmptyDocumentError(source, f"no usable text: {all_hidden(raw.hidden)}")
         raise EmptyDocumentError(source, "no usable text: the document is empty")
     return Document(
         source=source,
@@ -129,4 +132,5 @@ def _finish(source: str, raw: Extracted, limits: ReadLimits) -> Document:
         sections=split_sections(final),
         format=raw.format,
         meta=tuple(sorted(raw.meta.items())),
+        hidden=tuple((reason, clean_text(text)) for reason, text in raw.hidden),
     )

@@ -70,6 +70,7 @@ class Extracted:
     text: str
     format: str  # pdf | docx | txt
     meta: dict[str, str] = field(default_factory=dict)
+    hidden: tuple[tuple[str, str], ...] = ()  # (reason, text) a person would not see, left out of text (hidden.py)
 
 
 class Reader(Protocol):

@@ -45,18 +45,28 @@ def evidence_contexts(report: dict[str, Any], text: str, width: int = CONTEXT_CH
     return out
 
 
+def _seen(text: str) -> str:
+    """Bidi controls (U+202E makes "cv", U+202E, "fdp.exe" display as "cvexe.pdf"), zero-width and other
+    invisible characters shown as <U+XXXX>, never passed raw into the page (autoescape keeps them)."""
+    from ..readers.hidden import shown_safely
+
+    return shown_safely(text)
+
+
 def _snippets(evidence: list[dict[str, Any]], contexts: dict[str, list[str]]) -> list[dict[str, str]]:
     out = []
     for ev in evidence[:EVIDENCE_PER_TERM]:
         before, span, after = contexts.get(f"{ev['start']}:{ev['end']}", ["", ev["text"], ""])
-        out.append({"before": before, "span": span, "after": after, "section": ev.get("section") or "", "reason": ev.get("reason", "")})
+        out.append({"before": _seen(before), "span": _seen(span), "after": _seen(after), "section": ev.get("section") or "",
+                    "reason": _seen(ev.get("reason", ""))})
     return out
 
 
 def _doc(i: int, rec: Record) -> dict[str, Any]:
     error = rec.error or ""
     reason = error[len(rec.source) + 2:] if error.startswith(rec.source + ": ") else error  # the name is shown beside it
-    base = {"idx": i, "source": rec.source, "name": os.path.basename(rec.source), "kind": rec.kind, "error": rec.error, "reason": reason}
+    base = {"idx": i, "source": _seen(rec.source), "name": _seen(os.path.basename(rec.source)), "kind": rec.kind,
+            "error": None if rec.error is None else _seen(rec.error), "reason": _seen(reason)}
     rep = rec.report
     if rep is None:
         return {**base, "ok": False, "level_key": "failed"}
@@ -66,8 +76,8 @@ def _doc(i: int, rec: Record) -> dict[str, Any]:
     return {
         **base, "ok": True, "level_key": str(rep["level"]["rank"]), "rank": rep["level"]["rank"], "label": rep["level"]["label"],
         "confidence": rep["level"]["confidence"], "scores": [s for s in rep["level_scores"] if s["rank"] > 0],
-        "reasons": rep["reasons"], "warnings": rep["warnings"], "pay": format_pay(rep.get("pay")), "years": years,
-        "title": rep["title"]["text"] if rep.get("title") else "",
+        "reasons": [_seen(r) for r in rep["reasons"]], "warnings": [_seen(w) for w in rep["warnings"]], "pay": format_pay(rep.get("pay")), "years": years,
+        "title": _seen(rep["title"]["text"]) if rep.get("title") else "",
         "certs": [{"id": c["id"], "label": c["label"], "status": c["status"], "snippets": _snippets(c["evidence"], ctx)}
                   for c in rep["certifications"]],
         "skills": [{"label": s["label"], "kind": s["kind"], "family": s["family"], "snippets": _snippets(s["evidence"], ctx)}
