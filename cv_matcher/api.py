@@ -90,7 +90,7 @@ def analyse(document: Document, *, kind: str = "cv", lexicon: Lexicon | str | Pa
     headline = _headline(document, kind, evidence, title)
     weights = lex.scoring.get("recency_weights", ()) if kind == "cv" else ()
     verdict = score_levels(evidence, lex, text=document.text, pay=pay, years=years, headline=headline,
-                           recency=recency(document, weights))
+                           recency=recency(document, weights), kind=kind)
     warnings = reading_warnings(document) + _warnings(lex, verdict, pay, headline)
     return Analysis(document, kind, evidence, verdict, pay, years, title, warnings)
 

@@ -75,7 +75,7 @@ def _doc(i: int, rec: Record) -> dict[str, Any]:
     years = rep["experience_years"] if rep["kind"] == "cv" else rep.get("required_years")
     return {
         **base, "ok": True, "level_key": str(rep["level"]["rank"]), "rank": rep["level"]["rank"], "label": rep["level"]["label"],
-        "confidence": rep["level"]["confidence"], "scores": [s for s in rep["level_scores"] if s["rank"] > 0],
+        "confidence": rep["level"]["confidence"], "alternative": rep["level"].get("alternative"), "scores": [s for s in rep["level_scores"] if s["rank"] > 0],
         "reasons": [_seen(r) for r in rep["reasons"]], "warnings": [_seen(w) for w in rep["warnings"]], "pay": format_pay(rep.get("pay")), "years": years,
         "title": _seen(rep["title"]["text"]) if rep.get("title") else "",
         "certs": [{"id": c["id"], "label": c["label"], "status": c["status"], "snippets": _snippets(c["evidence"], ctx)}
