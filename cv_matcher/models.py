@@ -34,6 +34,8 @@ class Document:
     sections: tuple[Section, ...] = ()
     format: str = "txt"  # pdf | docx | txt
     meta: tuple[tuple[str, str], ...] = ()  # e.g. (("pages", "2"), ("encoding", "utf-8"))
+    hidden: tuple[tuple[str, str], ...] = ()  # (reason, text) the reader left out: text a person would
+    # not see (white on white, invisible, tiny, off the page, w:vanish...); readers/hidden.py
 
     def section_at(self, offset: int) -> Section | None:
         """The section whose heading or body contains `offset`, or None (text before any heading).

@@ -17,7 +17,9 @@ _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi",
 # Spaces of every width become a plain space; invisible characters are removed. The soft hyphen
 # (U+00AD) is invisible unless a line breaks at it, so it goes too.
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Bidirectional controls (U+202A-202E, U+2066-2069, the marks U+200E/200F/061C) go as well: they
+# only reorder how text is shown ("\u202efdp.vc" displays as "cv.pdf"), never add to it.
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060-\u2064\ufeff\u00ad\u180e\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 # C0/C1 control characters other than tab/newline: noise from extraction, never content.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")

@@ -296,8 +296,11 @@ def _classes() -> tuple[type, type]:
     from pdfminer.pdfinterp import PDFPageInterpreter
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    class BoundedInterpreter(PDFPageInterpreter):  # type: ignore[misc]
-        """Counts the content-stream bytes of pages and forms, every time they are drawn."""
+    from .hidden import ClipTracking, HiddenFilter
+
+    class BoundedInterpreter(ClipTracking, PDFPageInterpreter):  # type: ignore[misc]
+        """Counts the content-stream bytes of pages and forms, every time they are drawn (and
+        tracks clipping for hidden.py)."""
 
         def execute(self, streams: Any) -> None:
             budget = _budget()
@@ -308,8 +311,9 @@ def _classes() -> tuple[type, type]:
                         budget.add_content(_cost(stream.get_data()))
             super().execute(streams)
 
-    class BoundedAggregator(PDFPageAggregator):  # type: ignore[misc]
-        """Counts glyphs, shapes and images as they are drawn, before they pile up."""
+    class BoundedAggregator(HiddenFilter, PDFPageAggregator):  # type: ignore[misc]
+        """Counts glyphs, shapes and images as they are drawn, before they pile up; leaves out
+        the glyphs nobody would see (hidden.py) and turns pages whose text runs sideways."""
 
         def render_char(self, *args: Any, **kwargs: Any) -> Any:
             _count()
