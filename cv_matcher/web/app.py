@@ -152,6 +152,12 @@ class Guard:
         except TooLarge:
             if not started:
                 await self._too_large(path, limit, scope, receive, send_with_headers)
+        except Exception as exc:  # noqa: BLE001  (a bug: one line in the server's log, one line to the client)
+            print(f"cv-matcher serve: internal error on {path}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}",
+                  file=sys.stderr)
+            if not started:
+                await error_response(path, 500, "internal error: the server could not finish this request",
+                                     self.templates)(scope, receive, send_with_headers)
 
     async def _too_large(self, path: str, limit: int, scope: Scope, receive: Receive, send: Send) -> None:
         shown = _mb(limit - 64 * 1024)
