@@ -17,6 +17,7 @@ import multiprocessing as mp
 import os
 import pickle
 import signal
+import stat
 import threading
 import time
 from collections import deque
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import api
-from .errors import CvMatcherError
+from .errors import CvMatcherError, DocumentReadError, printable
 from .readers import ReadLimits
 from .reporting.html import evidence_contexts
 from .store import Record, ResultStore
@@ -40,7 +41,7 @@ from .store import Record, ResultStore
 if TYPE_CHECKING:
     from .api import Analysis
 
-DEFAULT_INCLUDE = ("*.pdf", "*.docx", "*.txt", "*.md")
+DEFAULT_INCLUDE = ("*.pdf", "*.docx", "*.txt", "*.md")  # the historical set; default_include() has every reader's suffix
 SKIPPED_NAMES = ("labels.csv",)  # the evaluation labels that sit beside sample documents
 HANG_ENV = "CV_MATCHER_TEST_HANG"
 Outcome = dict[str, Any]  # report, contexts, error, error_kind, read_ms, analyse_ms, processed_at
@@ -54,7 +55,7 @@ class Settings:
     target_level: int | None = None
     lexicon: str | None = None
     limits: ReadLimits = field(default_factory=ReadLimits)
-    pdf_engine: str = "pdfminer"
+    pdf_engine: str = "pdfium"  # readers.pdf.DEFAULT_ENGINE
     timeout: float = 60.0
 
 
@@ -64,31 +65,114 @@ def _matches(rel: str, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, p.lower()) or fnmatch.fnmatchcase(rel, p.lower()) for p in patterns)
 
 
+def default_include() -> tuple[str, ...]:
+    """A glob per suffix some reader reads (readers.READERS), so a new reader is picked up here."""
+    from .readers import READERS
+
+    return tuple(f"*{suffix}" for suffix in READERS)
+
+
+LINK_SKIPPED = "symbolic link, not followed (--follow-links reads it)"
+
+
 def discover(folder: str | Path, *, recursive: bool = False, include: Iterable[str] = (), exclude: Iterable[str] = (),
-             skip: Iterable[str | Path] = ()) -> list[str]:
+             skip: Iterable[str | Path] = (), follow_links: bool = False,
+             skipped: list[tuple[str, str]] | None = None) -> list[str]:
     """Document paths under `folder`, sorted; hidden files and folders, labels.csv and `skip` left out.
-    Symlinked folders are not followed (no loops); symlinked files are read like any file."""
-    include = tuple(include) or DEFAULT_INCLUDE
-    skipped = {os.path.abspath(p) for p in skip}
+    Symbolic links (to files or folders) are not followed unless `follow_links` (as ripgrep and fd):
+    a link could take the run outside the folder (a link to /etc/passwd). Followed folders are
+    entered once each (no loops). `skipped`, when given, receives (path, why) for each symbolic
+    link left out and, with the default include patterns, each file of a type no reader reads."""
+    given = tuple(include)
+    include = given or default_include()
+    left_out = {os.path.abspath(p) for p in skip}
+    note = skipped.append if skipped is not None else (lambda item: None)
+    seen = {os.path.realpath(folder)}
     found = []
-    for dirpath, dirnames, filenames in os.walk(str(folder), followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")) if recursive else []
+    for dirpath, dirnames, filenames in os.walk(str(folder), followlinks=follow_links):
+        keep = []
+        for d in sorted(dirnames) if recursive else ():
+            full = os.path.join(dirpath, d)
+            if d.startswith("."):
+                continue
+            if os.path.islink(full) and not follow_links:
+                note((full, LINK_SKIPPED))
+                continue
+            real = os.path.realpath(full)
+            if real in seen:  # a link back up the tree, or a second way to the same folder
+                continue
+            seen.add(real)
+            keep.append(d)
+        dirnames[:] = keep
         for name in filenames:
             path = os.path.join(dirpath, name)
             rel = os.path.relpath(path, str(folder)).replace(os.sep, "/")
-            if name.startswith(".") or name in SKIPPED_NAMES or os.path.abspath(path) in skipped:
+            if name.startswith(".") or name in SKIPPED_NAMES or os.path.abspath(path) in left_out:
                 continue
-            if _matches(rel, include) and not _matches(rel, exclude):
-                found.append(path)
+            if os.path.islink(path) and not follow_links:
+                if _matches(rel, include) or not given:
+                    note((path, LINK_SKIPPED))
+                continue
+            if _matches(rel, include):
+                if not _matches(rel, exclude):
+                    found.append(path)
+            elif not given and not _matches(rel, exclude):
+                suffix = os.path.splitext(name)[1]
+                note((path, f"unsupported file type '{suffix}'" if suffix else "unsupported file type (no suffix)"))
+    if skipped is not None:
+        skipped.sort()
     return sorted(found)
 
 
-def file_sha256(path: str | Path) -> str:
+def _open_regular(path: str | Path, max_bytes: int) -> int | None:
+    """A file descriptor for `path` when it is a regular file within `max_bytes`, else None; opened
+    without blocking (a FIFO) and checked with fstat before a byte is read (a device, a sparse
+    file of 20 GB)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        os.close(fd)
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+        os.close(fd)
+        return None
+    return fd
+
+
+def file_sha256(path: str | Path, max_bytes: int | None = None) -> str | None:
+    """The content hash of a regular file within `max_bytes` (default: no size limit), else None:
+    the reader reports why when the file is analysed."""
+    fd = _open_regular(path, max_bytes if max_bytes is not None else 1 << 62)
+    if fd is None:
+        return None
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    read = 0
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+                read += len(chunk)
+                if max_bytes is not None and read > max_bytes:  # grown since fstat: the reader refuses it
+                    return None
+        except OSError:
+            return None
     return digest.hexdigest()
+
+
+def _read_for_analysis(path: str, limits: ReadLimits) -> bytes:
+    """The bytes to analyse, read once, with the reader's own checks and messages (directory, suffix,
+    regular file, size), so the hash stored is exactly that of what was analysed."""
+    from . import readers
+
+    p = Path(path)
+    if p.is_dir():
+        raise DocumentReadError(p, "is a directory, not a file")
+    readers._reader_for(p.name, str(p))  # an unsupported suffix fails before reading the bytes
+    return readers._read_file(p, limits)
 
 
 def _lexicon_sha256(folder: str) -> str:
@@ -118,14 +202,22 @@ def _failure(message: str, kind: str, read_ms: float = 0.0, analyse_ms: float = 
             "analyse_ms": round(analyse_ms, 2), "processed_at": _now()}
 
 
-def process_one(path: str, settings: Settings, advert: Analysis | None = None, *, data: bytes | None = None) -> Outcome:
-    """Analyse one file (or its bytes, named `path`); every failure becomes an error outcome, never an exception."""
+def process_one(path: str, settings: Settings, advert: Analysis | None = None, *, data: bytes | None = None,
+                with_sha: bool = False) -> Outcome:
+    """Analyse one file (or its bytes, named `path`); every failure becomes an error outcome, never an exception.
+    With `with_sha` the outcome also holds "sha256", the hash of exactly the bytes analysed (None
+    when none could be read): a file edited between planning and analysis is stored as analysed."""
     t0 = time.perf_counter()
     read_ms = 0.0
+    sha: str | None = None
     try:
         hang = os.environ.get(HANG_ENV)
         if hang and hang in os.path.basename(path):
             time.sleep(3600)
+        if with_sha:
+            if data is None:
+                data = _read_for_analysis(path, settings.limits)
+            sha = hashlib.sha256(data).hexdigest()
         doc = api.load(path, limits=settings.limits, pdf_engine=settings.pdf_engine, data=data)
         read_ms = (time.perf_counter() - t0) * 1000
         lex = api.get_lexicon(settings.lexicon)
@@ -137,12 +229,15 @@ def process_one(path: str, settings: Settings, advert: Analysis | None = None, *
             report["match"] = match_report(analysis, advert, lex)
         contexts = evidence_contexts(report, doc.text)  # the HTML report's snippets; the text stays here
     except CvMatcherError as exc:
-        return _failure(str(exc), "input", read_ms, (time.perf_counter() - t0) * 1000 - read_ms)
+        failed = _failure(str(exc), "input", read_ms, (time.perf_counter() - t0) * 1000 - read_ms)
+        return {**failed, "sha256": sha} if with_sha else failed
     except Exception as exc:  # noqa: BLE001  (a bug or a library failure on one file must not stop the run)
-        return _failure(f"internal error: {type(exc).__name__}: {exc}", "internal", read_ms)
+        failed = _failure(f"internal error: {type(exc).__name__}: {exc}", "internal", read_ms)
+        return {**failed, "sha256": sha} if with_sha else failed
     analyse_ms = (time.perf_counter() - t0) * 1000 - read_ms
-    return {"report": report, "contexts": contexts, "error": None, "error_kind": None, "read_ms": round(read_ms, 2),
+    done = {"report": report, "contexts": contexts, "error": None, "error_kind": None, "read_ms": round(read_ms, 2),
             "analyse_ms": round(analyse_ms, 2), "processed_at": _now()}
+    return {**done, "sha256": sha} if with_sha else done
 
 
 def warm_up(settings: Settings) -> None:
@@ -173,16 +268,15 @@ def plan_batch(files: list[str], settings: Settings, store: ResultStore, *, adve
     advert = advert_sha = None
     if advert_path is not None:  # analysed once here; workers receive the Analysis
         advert = api.analyse(api.load(advert_path, limits=settings.limits, pdf_engine=settings.pdf_engine), kind="advert", lexicon=lex)
-        advert_sha = file_sha256(advert_path)
+        advert_sha = file_sha256(advert_path, settings.limits.max_file_bytes)
     options = {"kind": settings.kind, "target_level": settings.target_level, "advert": advert_path, "advert_sha256": advert_sha,
                "pdf_engine": settings.pdf_engine, "limits": asdict(settings.limits), "lexicon_sha256": _lexicon_sha256(lex.path)}
     fp = fingerprint(options)
     reused, todo = [], []
     for path in files:
-        try:
-            sha: str | None = file_sha256(path)
-        except OSError:
-            sha = None  # the reader will report why, in its own words
+        # Only to decide what to reuse: never blocks (FIFO), never reads a device or a file over the
+        # size limit (None: the worker reports why); the stored hash is that of the bytes analysed.
+        sha = file_sha256(path, settings.limits.max_file_bytes)
         old = None if force else store.get(os.path.abspath(path))
         if old is not None and old.reusable(sha, lex.version, fp):
             if old.source != path:  # same file reached by another spelling of the folder
@@ -197,11 +291,11 @@ def plan_batch(files: list[str], settings: Settings, store: ResultStore, *, adve
 
 def _rename(rec: Record, source: str) -> None:
     if rec.report is not None:
-        rec.report["source"] = source
+        rec.report["source"] = printable(source)
         if "match" in rec.report:
-            rec.report["match"]["cv"] = source
-    if rec.error and rec.error.startswith(rec.source + ":"):
-        rec.error = source + rec.error[len(rec.source):]
+            rec.report["match"]["cv"] = printable(source)
+    if rec.error and rec.error.startswith(printable(rec.source) + ":"):
+        rec.error = printable(source) + rec.error[len(printable(rec.source)):]
     rec.source = source
 
 
@@ -209,7 +303,6 @@ def execute(plan: Plan, store: ResultStore, *, workers: int = 1, on_result: Call
             scheduler: str | None = None) -> list[Record]:
     """Analyse the plan's files, saving each result as it arrives; all records sorted by path.
     With `scheduler` (a Dask scheduler address) the files are analysed on that cluster."""
-    shas = dict(plan.todo)
     paths = [p for p, _ in plan.todo]
     if scheduler is not None:
         from .dask_executor import run_dask
@@ -220,7 +313,8 @@ def execute(plan: Plan, store: ResultStore, *, workers: int = 1, on_result: Call
         results = runner(paths, plan.settings, plan.advert, workers)
     records = {r.source: r for r in plan.reused}
     for path, outcome in results:
-        rec = Record(path=os.path.abspath(path), source=path, sha256=shas[path], lexicon_version=plan.lexicon_version,
+        sha = outcome.pop("sha256", None)  # of the bytes analysed; None when none were (or the worker was killed)
+        rec = Record(path=os.path.abspath(path), source=path, sha256=sha, lexicon_version=plan.lexicon_version,
                      kind_requested=plan.settings.kind, fingerprint=plan.fingerprint, options=plan.options, **outcome)
         store.save(rec)
         records[path] = rec
@@ -263,7 +357,7 @@ def run_inline(paths: list[str], settings: Settings, advert: Analysis | None, wo
     for path in paths:
         try:
             with _alarm(settings.timeout):
-                outcome = process_one(path, settings, advert)
+                outcome = process_one(path, settings, advert, with_sha=True)
         except _Timeout:
             outcome = _timed_out(settings)
         yield path, outcome
@@ -288,7 +382,7 @@ def _worker_main(conn: Connection, settings: Settings, advert: Analysis | None) 
             return
         if path is None:
             return
-        conn.send(("done", process_one(path, settings, advert)))
+        conn.send(("done", process_one(path, settings, advert, with_sha=True)))
 
 
 @dataclass

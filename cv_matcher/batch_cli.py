@@ -15,7 +15,8 @@ from typing import Any
 
 import click
 
-from .cli import _ctx, guarded, reading_options
+from .cli import SECONDS, _ctx, guarded, reading_options
+from .errors import printable
 from .store import DEFAULT_DB, Record
 
 FORMATS = ("csv", "jsonl", "html")
@@ -52,6 +53,58 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def check_writable(path: Path, what: str) -> None:
+    """Before any work: refuse (usage error) an output that could not be written at the end, a
+    directory, a parent that is a file, a read-only folder, a name too long for the temporary file."""
+    shown = f"{what} {printable(str(path))}"
+    if path.is_dir():
+        raise click.UsageError(f"{shown}: is a directory")
+    tmp_name = f".{path.name}.{os.getpid()}.tmp"  # write_atomic's temporary file
+    folder = path.parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise click.UsageError(f"{shown}: {printable(str(folder))} is not a folder")
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        name_max = 255
+    if len(os.fsencode(tmp_name)) > name_max:
+        raise click.UsageError(f"{shown}: the file name is too long to write safely (over {name_max - 16} bytes)")
+    if folder != path.parent:  # created at the end: the nearest existing folder must take new entries
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise click.UsageError(f"{shown}: cannot create a folder in {printable(str(folder))}: permission denied")
+        return
+    probe = folder / tmp_name
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise click.UsageError(f"{shown}: cannot write here: {exc.strerror or exc}") from None
+    if path.exists() and not os.access(path, os.W_OK) and not os.access(folder, os.W_OK):
+        raise click.UsageError(f"{shown}: cannot be replaced: permission denied")
+
+
+def check_store_path(db: Path, outs: Iterable[Path] = ()) -> None:
+    """Refuse (usage error, nothing touched) a store that is also an output, or an existing file
+    that is not a results store; then check it can be written like any output."""
+    from .store import StoreError, check_store_file
+
+    for out in outs:
+        if os.path.abspath(out) == os.path.abspath(db) or (out.exists() and db.exists() and os.path.samefile(out, db)):
+            raise click.UsageError(f"--db {printable(str(db))} is also an --out: the output would overwrite the results store")
+    try:
+        check_store_file(db)
+    except StoreError as exc:
+        raise click.UsageError(f"--db {exc}") from None
+    if db.exists():
+        if not os.access(db, os.R_OK | os.W_OK) or not os.access(db.parent, os.W_OK | os.X_OK):
+            raise click.UsageError(f"--db {printable(str(db))}: cannot write the results store here: permission denied")
+    else:
+        check_writable(db, "--db")
+
+
 def default_db(out: Path | None) -> Path:
     """The store beside the first output (so outputs and their store travel together), else here."""
     return (out.parent if out is not None else Path(".")) / DEFAULT_DB
@@ -81,7 +134,34 @@ def rank_records(records: Iterable[Record], by: str) -> list[Record]:
 def failure_reason(rec: Record) -> str:
     """The error without the file name, so failures group by cause."""
     error = rec.error or ""
-    return error[len(rec.source) + 2:] if error.startswith(rec.source + ": ") else error
+    shown = printable(rec.source)
+    return error[len(shown) + 2:] if error.startswith(shown + ": ") else error
+
+
+def skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
+    """The files left out of a run (links not followed, types no reader reads), grouped by why."""
+    groups: dict[str, list[str]] = {}
+    for path, why in skipped:
+        groups.setdefault(why, []).append(printable(os.path.basename(path)))
+    lines = [f"  {len(skipped)} skipped:"] if skipped else []
+    for why, names in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        lines.append(f"    {why} ({len(names)}): {shown}")
+    return lines
+
+
+def usable_workers(asked: int | None) -> tuple[int, str | None]:
+    """Worker processes for a local run: the CPUs this process may use, at most; a note when capped
+    (each worker holds spaCy and the matchers, about 140 MB, and more than one per CPU only competes)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    if asked is None:
+        return cpus, None
+    if asked > cpus:
+        return cpus, f"cv-matcher: note: --workers {asked} capped at {cpus}, the CPUs available (more would only compete for them)"
+    return asked, None
 
 
 def summary_lines(records: list[Record], *, analysed: int, elapsed: float, quiet: bool = False) -> list[str]:
@@ -98,7 +178,7 @@ def summary_lines(records: list[Record], *, analysed: int, elapsed: float, quiet
         lines.append(f"  {len(failed)} failed:")
         groups: dict[str, list[str]] = {}
         for rec in failed:
-            groups.setdefault(failure_reason(rec), []).append(os.path.basename(rec.source))
+            groups.setdefault(failure_reason(rec), []).append(printable(os.path.basename(rec.source)))
         for reason, names in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
             lines.append(f"    {reason} ({len(names)}): {shown}")
@@ -107,7 +187,9 @@ def summary_lines(records: list[Record], *, analysed: int, elapsed: float, quiet
 
 @click.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--recursive", "-r", is_flag=True, help="Also read the folder's subfolders (symlinked folders are not followed).")
+@click.option("--recursive", "-r", is_flag=True, help="Also read the folder's subfolders.")
+@click.option("--follow-links", is_flag=True,
+              help="Read symbolic links to files and folders too (by default they are skipped: a link can lead outside FOLDER).")
 @click.option("--include", multiple=True, metavar="GLOB", help="Read only files matching GLOB (repeatable; default *.pdf *.docx *.txt *.md).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching GLOB (repeatable).")
 @click.option("--kind", type=click.Choice(["cv", "advert", "auto"]), default="cv", show_default=True,
@@ -116,8 +198,9 @@ def summary_lines(records: list[Record], *, analysed: int, elapsed: float, quiet
 @click.option("--advert", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Match every CV against this advert (adds a fit score).")
 @click.option("--rank-by", type=click.Choice(RANKINGS), default=None, help="Output order (default: level then confidence; fit with --advert).")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU; 1 = in this process).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True, help="Seconds allowed per file.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default and most: one per CPU; 1 = in this process).")
+@click.option("--timeout", type=SECONDS, default=60.0, show_default=True, help="Seconds allowed per file.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where files are analysed: local worker processes, or a Dask cluster (needs --scheduler and the 'dask' extra).")
 @click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address for --executor dask, e.g. tcp://10.0.0.5:8786.")
@@ -129,7 +212,7 @@ def summary_lines(records: list[Record], *, analysed: int, elapsed: float, quiet
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary, except failures.")
 @reading_options
 @guarded
-def batch(folder: Path, recursive: bool, include: tuple[str, ...], exclude: tuple[str, ...], kind: str, target_level: int | None,
+def batch(folder: Path, recursive: bool, follow_links: bool, include: tuple[str, ...], exclude: tuple[str, ...], kind: str, target_level: int | None,
           advert: Path | None, rank_by: str | None, workers: int | None, timeout: float, executor: str, scheduler: str | None,
           outs: tuple[Path, ...], db: Path | None, force: bool, quiet: bool, **opts: Any) -> None:
     """Analyse every document in FOLDER, in parallel, and write CSV / JSONL / HTML reports.
@@ -153,7 +236,23 @@ def batch(folder: Path, recursive: bool, include: tuple[str, ...], exclude: tupl
     settings = Settings(kind=kind, target_level=target_level, lexicon=ctx["lexicon"], limits=ctx["limits"],
                         pdf_engine=ctx["pdf_engine"], timeout=timeout)
     db = db if db is not None else default_db(outs[0] if outs else None)
-    files = discover(folder, recursive=recursive, include=include, exclude=exclude, skip=[*outs, db, *([advert] if advert else [])])
+    for out in outs:  # before any work: a run must not fail at the end for want of a writable output
+        check_writable(out, "--out")
+    check_store_path(db, outs)
+    skipped: list[tuple[str, str]] = []
+    files = discover(folder, recursive=recursive, include=include, exclude=exclude, skip=[*outs, db, *([advert] if advert else [])],
+                     follow_links=follow_links, skipped=skipped)
+    if not files:  # nothing could be read: say why, touch nothing
+        click.echo(f"cv-matcher: error: {printable(str(folder))}: no documents to read"
+                   + ("" if skipped else " (no files match)"), err=True)
+        for line in skipped_lines(skipped):
+            click.echo(line, err=True)
+        raise click.exceptions.Exit(1)
+    n_workers = workers or 1
+    if executor == "local":
+        n_workers, note = usable_workers(workers)
+        if note:
+            click.echo(note, err=True)
     started = time.perf_counter()
     with ResultStore(db) as store:
         plan = plan_batch(files, settings, store, advert_path=None if advert is None else str(advert), force=force)
@@ -167,15 +266,23 @@ def batch(folder: Path, recursive: bool, include: tuple[str, ...], exclude: tupl
             bar.update(1)
 
         try:
-            records = execute(plan, store, workers=workers or os.cpu_count() or 1, on_result=tick, scheduler=scheduler)
+            records = execute(plan, store, workers=n_workers, on_result=tick, scheduler=scheduler)
+        except KeyboardInterrupt:
+            bar.close()
+            click.echo(f"cv-matcher: interrupted: {bar.n} new result(s) are saved in {printable(str(db))}; run the same command "
+                       "again to resume where it stopped (finished files are not analysed again)", err=True)
+            raise click.exceptions.Exit(130) from None
         finally:
             bar.close()
+        warnings = list(store.warnings)
+    for warning in warnings:
+        click.echo(f"cv-matcher: warning: {warning}", err=True)
     elapsed = time.perf_counter() - started
     ranked = rank_records(records, rank_by or ("fit" if advert is not None else "level"))
-    meta = {"with_fit": advert is not None, "advert": None if advert is None else str(advert), "title": f"cv-matcher: {folder}"}
+    meta = {"with_fit": advert is not None, "advert": None if advert is None else printable(str(advert)), "title": f"cv-matcher: {printable(str(folder))}"}
     for path, fmt in zip(outs, formats):
         write_atomic(path, render(ranked, fmt, **meta))
-    for line in summary_lines(records, analysed=len(plan.todo), elapsed=elapsed, quiet=quiet):
+    for line in summary_lines(records, analysed=len(plan.todo), elapsed=elapsed, quiet=quiet) + ([] if quiet else skipped_lines(skipped)):
         click.echo(line, err=True)
     if any(r.error for r in records):
         raise click.exceptions.Exit(1)
@@ -197,9 +304,19 @@ def results(db: Path | None, level: int | None, kind: str | None, fmt: str | Non
     """
     from .store import ResultStore
 
+    from .store import NotAStoreError
+
     fmt = fmt or (_format_of(out) if out is not None else "csv")
-    with ResultStore(db if db is not None else default_db(out), create=False) as store:
+    if out is not None:
+        check_writable(out, "--out")
+    try:
+        store = ResultStore(db if db is not None else default_db(out), create=False)
+    except NotAStoreError as exc:
+        raise click.UsageError(f"--db {exc}") from None
+    with store:
         records = store.records(level=level, kind=kind)
+    for warning in store.warnings:
+        click.echo(f"cv-matcher: warning: {warning}", err=True)
     with_fit = any(r.options.get("advert_sha256") for r in records)
     adverts = sorted({str(r.options["advert"]) for r in records if r.options.get("advert")})
     ranked = rank_records(records, rank_by or ("fit" if with_fit else "level"))

@@ -7,15 +7,35 @@ usage errors exit 2 (click's convention).
 from __future__ import annotations
 
 import functools
+import math
+import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from .errors import CvMatcherError
+from .errors import CvMatcherError, printable
 
 FORMATS = ("text", "json", "markdown")  # kept in step with reporting.REPORTERS (tested)
+DEFAULT_TIMEOUT = 60.0  # seconds for a single-file command (the slowest hostile inputs take 5-10 s)
+HANG_ENV = "CV_MATCHER_TEST_HANG"  # tests only: reading a file whose name holds its value sleeps an hour
+
+
+class FiniteFloat(click.FloatRange):
+    """A FloatRange that also refuses nan (which passes every comparison) and inf."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+SECONDS = FiniteFloat(min=0, min_open=True, max=7 * 24 * 3600)  # a week is the most a limit per file makes sense
 
 
 def _fail(exc: CvMatcherError) -> "click.exceptions.Exit":
@@ -35,8 +55,94 @@ def guarded(func: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:
             sys.stderr.close()
             raise click.exceptions.Exit(0) from None
+        except KeyboardInterrupt:  # Ctrl-C: the shell's convention (128 + SIGINT), not click's "Aborted!" and 1
+            click.echo("cv-matcher: interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
+        except OSError as exc:  # writing an output failed (disk full, permissions): one line, never a traceback
+            where = f"{printable(str(exc.filename))}: " if exc.filename else ""
+            click.echo(f"cv-matcher: error: {where}{exc.strerror or exc}", err=True)
+            raise click.exceptions.Exit(1) from None
 
     return wrapper
+
+
+class _TimedOut(BaseException):
+    """SIGALRM in a single-file command (a BaseException: nothing on the way may swallow it)."""
+
+
+def _real_stdio() -> bool:
+    try:
+        sys.stdout.fileno(), sys.stderr.fileno()
+        return True
+    except (AttributeError, OSError, ValueError):  # e.g. click's CliRunner: output lives in this process
+        return False
+
+
+@contextmanager
+def time_limit(seconds: float, what: str) -> Iterator[None]:
+    """Bound a single-file command to `seconds`. Where it can, the command forks: the child does
+    the work (inheriting stdin, stdout and stderr) and the parent only waits, so even a long call
+    inside a C library (a regular expression, spaCy's tokenizer, PDFium) is stopped: the parent
+    kills the child, prints one line naming the file and exits 1; a crash of the child (a signal)
+    is reported the same way. Elsewhere (no fork, or output captured in this process) a timer
+    signal interrupts the Python code."""
+    if hasattr(os, "fork") and _real_stdio() and os.environ.get("CV_MATCHER_NO_FORK") is None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            yield  # the child: the command runs here and exits as usual
+            return
+        _watch(pid, seconds, what)  # the parent: never returns
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def ring(signum: int, frame: object) -> None:
+        raise _TimedOut()
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TimedOut:
+        raise CvMatcherError(what, f"timed out after {seconds:g}s (raise the limit with --timeout)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _watch(pid: int, seconds: float, what: str) -> None:
+    def ring(signum: int, frame: object) -> None:
+        raise _TimedOut()
+
+    def stop(signum: int, frame: object) -> None:  # pass a kill on to the child, then go
+        os.kill(pid, signal.SIGKILL)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the child too: it says so and exits 130
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except _TimedOut:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.write(2, f"cv-matcher: error: {printable(what)}: timed out after {seconds:g}s (raise the limit with --timeout)\n"
+                 .encode("utf-8", "backslashreplace"))
+        os._exit(1)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        if -code == signal.SIGINT:
+            os._exit(130)
+        os.write(2, f"cv-matcher: error: {printable(what)}: the analysis crashed ({signal.Signals(-code).name})\n"
+                 .encode("utf-8", "backslashreplace"))
+        os._exit(1)
+    os._exit(code)
 
 
 def reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -44,13 +150,16 @@ def reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--lexicon", "lexicon_path", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="Use the lexicon in this folder instead of the shipped one."),
-        click.option("--pdf-engine", type=click.Choice(["pdfminer", "pdfium"]), default="pdfminer", show_default=True,  # readers.pdf.DEFAULT_ENGINE
-                     help="Library that reads PDFs."),
-        click.option("--max-file-mb", type=click.FloatRange(min=0.001), default=None, help="Refuse files larger than this (default 20)."),
-        click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Refuse PDFs with more pages (default 50)."),
-        click.option("--max-chars", type=click.IntRange(min=100), default=None, help="Refuse documents with more text (default 500000)."),
-        click.option("--max-docx-mb", type=click.FloatRange(min=0.001), default=None,
+        click.option("--pdf-engine", type=click.Choice(["pdfminer", "pdfium"]), default="pdfium", show_default=True,  # readers.pdf.DEFAULT_ENGINE
+                     help="Library that reads PDFs (pdfminer also reads what pdfium cannot)."),
+        click.option("--max-file-mb", type=FiniteFloat(min=0.001, max=4096), default=None, help="Refuse files larger than this (default 20)."),
+        click.option("--max-pages", type=click.IntRange(min=1, max=100_000), default=None, help="Refuse PDFs with more pages (default 50)."),
+        click.option("--max-chars", type=click.IntRange(min=100, max=100_000_000), default=None,
+                     help="Refuse documents with more text (default 500000)."),
+        click.option("--max-docx-mb", type=FiniteFloat(min=0.001, max=16384), default=None,
                      help="Refuse DOCX files that unzip to more than this (default 100)."),
+        click.option("--no-ocr", is_flag=True, default=False,
+                     help="Do not OCR scans and photos (images, PDF pages without text) even when Tesseract is installed."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -58,10 +167,10 @@ def reading_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def make_limits(max_file_mb: float | None, max_pages: int | None, max_chars: int | None,
-                max_docx_mb: float | None = None) -> Any:
+                max_docx_mb: float | None = None, ocr: bool = True) -> Any:
     from .readers import ReadLimits
 
-    changes: dict[str, int] = {}
+    changes: dict[str, Any] = {} if ocr else {"ocr": False}
     if max_file_mb is not None:
         changes["max_file_bytes"] = int(max_file_mb * 1024 * 1024)
     if max_pages is not None:
@@ -78,7 +187,9 @@ def _source(path: str, input_format: str | None, max_bytes: int) -> tuple[str, b
     Standard input is read up to the file-size limit plus one byte, so the reader reports it."""
     if path != "-":
         return path, None
-    data = sys.stdin.buffer.read(max_bytes + 1)
+    from .readers import read_capped
+
+    data = read_capped(sys.stdin.buffer, max_bytes + 1)
     fmt = input_format or ("pdf" if data.startswith(b"%PDF") else "docx" if data.startswith(b"PK") else "txt")
     return f"<stdin>.{fmt}", data
 
@@ -87,18 +198,37 @@ def _load(path: str, input_format: str | None, ctx: dict[str, Any]) -> Any:
     from .api import load
 
     name, data = _source(path, input_format, ctx["limits"].max_file_bytes)
+    hang = os.environ.get(HANG_ENV)
+    if hang and hang in os.path.basename(name):
+        import time
+
+        time.sleep(3600)
     return load(name, data=data, limits=ctx["limits"], pdf_engine=ctx["pdf_engine"])
 
 
 def _ctx(lexicon_path: Path | None, pdf_engine: str, max_file_mb: float | None, max_pages: int | None,
-         max_chars: int | None, max_docx_mb: float | None = None) -> dict[str, Any]:
+         max_chars: int | None, max_docx_mb: float | None = None, no_ocr: bool = False) -> dict[str, Any]:
     return {"lexicon": None if lexicon_path is None else str(lexicon_path), "pdf_engine": pdf_engine,
-            "limits": make_limits(max_file_mb, max_pages, max_chars, max_docx_mb)}
+            "limits": make_limits(max_file_mb, max_pages, max_chars, max_docx_mb, ocr=not no_ocr)}
 
 
-input_format_option = click.option("--input-format", type=click.Choice(["txt", "pdf", "docx"]), default=None,
+input_format_option = click.option("--input-format", type=click.Choice(["txt", "pdf", "docx", "doc", "rtf", "odt", "html",
+                                                                      "png", "jpg", "tiff"]), default=None,
                                    help="Format of standard input when FILE is '-' (sniffed if omitted).")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+
+
+def timed(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --timeout to a single-file command and bound the whole command by it (time_limit)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, timeout: float, **kwargs: Any) -> Any:
+        what = next((kwargs[k] for k in ("file", "cv", "advert") if isinstance(kwargs.get(k), str)), "input")
+        with time_limit(timeout, "<stdin>" if what == "-" else what):
+            return func(*args, **kwargs)
+
+    return click.option("--timeout", type=SECONDS, default=DEFAULT_TIMEOUT, show_default=True,
+                        help="Give up after this many seconds, reading and analysis (one line, exit status 1).")(wrapper)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -189,6 +319,7 @@ def _report_command(kind: str) -> Callable[..., None]:
 @input_format_option
 @reading_options
 @guarded
+@timed
 def score(cv: str, fmt: str, target_level: int | None, advert: str | None, input_format: str | None, **opts: Any) -> None:
     """Score one CV: its level, confidence, reasons and gap report. CV may be '-' for stdin.
 
@@ -205,6 +336,7 @@ def score(cv: str, fmt: str, target_level: int | None, advert: str | None, input
 @input_format_option
 @reading_options
 @guarded
+@timed
 def classify(advert: str, fmt: str, input_format: str | None, **opts: Any) -> None:
     """Classify one job advert: its level, pay and requirements. ADVERT may be '-' for stdin.
 
@@ -219,6 +351,7 @@ def classify(advert: str, fmt: str, input_format: str | None, **opts: Any) -> No
 @format_option
 @reading_options
 @guarded
+@timed
 def match(cv: str, advert: str, fmt: str, **opts: Any) -> None:
     """Match a CV against an advert: fit score, each requirement met / partly met / missing.
 

@@ -12,7 +12,6 @@ hangs on its own, which a cluster's own worker lifetime settings handle.
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -30,12 +29,12 @@ if TYPE_CHECKING:
 
 def _payload(path: str, max_bytes: int) -> bytes | None:
     """The file's bytes, or None when it cannot or should not be sent (the worker then reports why)."""
-    try:
-        if os.path.getsize(path) > max_bytes:
-            return None  # the reader's size limit gives the proper message; don't ship a huge file
-        with open(path, "rb") as fh:
-            return fh.read()
-    except OSError:
+    from .batch import _read_for_analysis
+    from .readers import ReadLimits
+
+    try:  # the reader's own checks: a FIFO, a device or a huge file is never read here
+        return _read_for_analysis(path, ReadLimits(max_file_bytes=max_bytes))
+    except CvMatcherError:
         return None
 
 
@@ -50,8 +49,8 @@ def _remote_process(path: str, data: bytes | None, settings: "Settings", advert:
 
     with _ONE_AT_A_TIME:
         if data is None:
-            return process_one(path, settings, advert)  # same error text as a local run for unreadable files
-        return process_one(path, settings, advert, data=data)
+            return process_one(path, settings, advert, with_sha=True)  # same error text as a local run for unreadable files
+        return process_one(path, settings, advert, data=data, with_sha=True)
 
 
 def connect(scheduler: str) -> Any:

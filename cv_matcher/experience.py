@@ -10,7 +10,9 @@ from typing import Callable, Iterable, Sequence
 from .models import Document, Evidence
 
 MONTHS = {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# At most six letters after the three ("sep" + "tember"): an unbounded [a-z]* made a long run of
+# letters ("janjanjan...", 120 KB) cost hours, every start scanning to the run's end.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
 _POINT = r"(?:(?P<{p}m>MONTH)\s*,?\s*|(?P<{p}n>\d{{1,2}})\s*[/.-]\s*)?(?P<{p}y>(?:19|20)\d{{2}})"
 _OPEN = r"(?P<now>present|current|now|date|today|ongoing)"
 RANGE_RE = re.compile(

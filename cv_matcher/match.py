@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .errors import printable
 from .lexicon import Lexicon
 from .matching.context import clause, has_cue
 from .models import Evidence, GapItem, GapReport
@@ -81,8 +82,8 @@ def match_report(cv: "Analysis", advert: "Analysis", lex: Lexicon) -> dict[str, 
     fit = round(0.7 * req_fit + 0.3 * level_fit, 3)
     ordered = sorted(requirements.values(), key=lambda e: (e["requirement"] != "essential", list(STATUS_CREDIT).index(e["status"]) * -1, e["label"]))
     return {
-        "cv": cv.document.source,
-        "advert": advert.document.source,
+        "cv": printable(cv.document.source),
+        "advert": printable(advert.document.source),
         "fit": fit,
         "requirements_fit": round(req_fit, 3),
         "level_fit": {"cv_rank": cv_rank, "advert_rank": ad_rank, "score": level_fit,

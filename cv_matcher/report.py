@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from .errors import printable
 from .lexicon import Lexicon
 from .models import Evidence, GapReport
 
@@ -68,7 +69,7 @@ def build_report(an: "Analysis", lex: Lexicon, gaps: GapReport | None) -> dict[s
         pay = {"min": p.min, "max": p.max, "currency": p.currency, "period": p.period, "text": p.text, "start": p.start,
                "end": p.end, "employment": p.employment, "ir35": p.ir35, "grade": p.grade}
     return {
-        "source": an.document.source,
+        "source": printable(an.document.source),  # a name can hold a newline, an escape, non-UTF-8 bytes
         "kind": an.kind,
         "level": _level_entry(lex, v),
         "level_scores": [{"rank": s.rank, "id": s.id, "score": s.score, "points": s.points} for s in v.scores],

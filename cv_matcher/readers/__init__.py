@@ -15,13 +15,16 @@ the readers, so reading a .txt file never loads them.
 from __future__ import annotations
 
 import os
+import re
 import stat
+from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import CvMatcherError, DocumentReadError, EmptyDocumentError, UnsupportedFormatError
 from ..models import Document
 from ..sections import split_sections
-from . import docx, pdf, text
+from . import doc, docx, html, ocr, odt, pdf, rtf, text
 from .base import Extracted, Reader, ReadLimits, check_limit
 from .clean import clean_text
 from .hidden import all_hidden
@@ -34,7 +37,20 @@ READERS: dict[str, Reader] = {
     ".txt": text.read,
     ".md": text.read,
     ".text": text.read,
+    ".doc": doc.read,
+    ".rtf": rtf.read,
+    ".odt": odt.read,
+    ".html": html.read,
+    ".htm": html.read,
+    ".png": ocr.read_image,
+    ".jpg": ocr.read_image,
+    ".jpeg": ocr.read_image,
+    ".tif": ocr.read_image,
+    ".tiff": ocr.read_image,
 }
+# A web page or an RTF saved under a text suffix (or as .doc, as Word's "Save as" often does), a
+# DOCX renamed .doc: read as what the bytes are, not as what the name says.
+_SNIFFED_SUFFIXES = {".txt", ".md", ".text", ".doc"}
 _MAX_DETAIL = 160  # characters of a library's own message kept in ours
 
 
@@ -43,7 +59,7 @@ def supported_suffixes() -> str:
 
 
 def read_document(path: str | Path, *, limits: ReadLimits | None = None, pdf_engine: str = pdf.DEFAULT_ENGINE) -> Document:
-    """Read a CV or advert file (.pdf, .docx, .txt, .md, .text) into a Document.
+    """Read a CV or advert file (any suffix in READERS) into a Document.
 
     Raises UnsupportedFormatError for other suffixes and DocumentReadError (or one of its
     subclasses: EncryptedDocumentError, NoTextLayerError, EmptyDocumentError,
@@ -78,11 +94,37 @@ def _read_file(path: Path, limits: ReadLimits) -> bytes:
             if not stat.S_ISREG(info.st_mode):
                 raise DocumentReadError(path, "not a regular file (a device, pipe or socket)")
             check_limit(str(path), limits, "max_file_bytes", info.st_size, "file size")
-            data = file.read(limits.max_file_bytes + 1)
+            data = read_capped(file, limits.max_file_bytes + 1)
         except OSError as exc:
             raise DocumentReadError(path, f"cannot read file: {exc.strerror or exc}") from exc
     check_limit(str(path), limits, "max_file_bytes", len(data), "file size")
     return data
+
+
+def read_capped(file: "BinaryIO", most: int, chunk: int = 1 << 20) -> bytes:
+    """At most `most` bytes of `file`, read in chunks: a read of `most` at once would allocate
+    it up front (a limit of 1e12 bytes is a MemoryError before a byte is read)."""
+    parts, left = [], most
+    while left > 0:
+        part = file.read(min(chunk, left))
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+MAX_RUN = 60  # characters without a space: no word is longer; a long URL is cut, which no finding needs
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
+
+
+def break_long_runs(text: str, most: int = MAX_RUN) -> str:
+    """`text` with a space put into every run of more than `most` characters without one. spaCy's
+    tokenizer is quadratic in the length of such a run (its suffix search rescans the rest of the
+    run for every character it splits off: 400,000 '£' took minutes), as are a few patterns."""
+    if len(text) <= most or not _LONG_RUN.search(text):
+        return text
+    return _LONG_RUN.sub(lambda m: " ".join(m.group(0)[i:i + most] for i in range(0, len(m.group(0)), most)), text)
 
 
 def read_bytes(data: bytes, name: str, *, limits: ReadLimits | None = None, pdf_engine: str = pdf.DEFAULT_ENGINE,
@@ -96,8 +138,11 @@ def read_bytes(data: bytes, name: str, *, limits: ReadLimits | None = None, pdf_
     if pdf_engine not in pdf.ENGINES:
         raise ValueError(f"unknown pdf_engine {pdf_engine!r}; choose one of {', '.join(pdf.ENGINES)}")
     kind = Path(name).suffix.lstrip(".").upper()
+    reader, sniffed = _sniff(data, Path(name).suffix.lower(), reader)
     try:
         raw = reader(data, source, limits, engine=pdf_engine)
+        if sniffed:
+            raw = replace(raw, meta={**raw.meta, "read_as": f"{raw.format} (by content)"})
     except CvMatcherError:
         raise
     except MemoryError as exc:  # the limits should prevent it; if not, one line, not a crash
@@ -119,9 +164,37 @@ def _reader_for(name: str, source: str) -> Reader:
     return reader
 
 
+def document_warnings(document: Document) -> tuple[str, ...]:
+    """What the report should say about how a document was read: OCR with low confidence, a
+    .doc with macros, a PDF pdfium could not read."""
+    meta = dict(document.meta)
+    out = []
+    if "ocr_confidence" in meta:
+        confidence = float(meta["ocr_confidence"])
+        if confidence < ocr.LOW_CONFIDENCE:
+            out.append(f"text read by OCR with low confidence (mean word confidence {confidence:.0f}%): "
+                       "check the findings against the document")
+    if "macros" in meta:
+        out.append("the .doc holds macros; they were not run (only the text is read)")
+    return tuple(out)
+
+
+def _sniff(data: bytes, suffix: str, reader: Reader) -> tuple[Reader, bool]:
+    """The reader for what the bytes are, when a text or .doc suffix hides RTF, HTML or a DOCX."""
+    if suffix not in _SNIFFED_SUFFIXES:
+        return reader, False
+    if rtf.looks_like_rtf(data):
+        return rtf.read, True
+    if suffix == ".doc" and data.startswith(b"PK\x03\x04"):
+        return docx.read, True
+    if html.looks_like_html(data):
+        return html.read, True
+    return reader, False
+
+
 def _finish(source: str, raw: Extracted, limits: ReadLimits) -> Document:
     check_limit(source, limits, "max_chars", len(raw.text), "extracted text length")
-    final = clean_text(raw.text)
+    final = break_long_runs(clean_text(raw.text))
     if not any(ch.isalnum() for ch in final):
         if raw.hidden:
             raise EmptyDocumentError(source, f"no usable text: {all_hidden(raw.hidden)}")

@@ -6,7 +6,19 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from ..errors import printable
 from ..store import Record
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may take for a formula (OWASP CSV injection)
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text: names printable (\\xff for a non-UTF-8 byte, \\n,
+    \\x1b), and a leading ' before anything a spreadsheet would run as a formula ("=HYPERLINK(...)")."""
+    if not isinstance(value, str):
+        return value
+    value = printable(value)
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 COLUMNS = ["file", "kind", "level_rank", "level_label", "confidence", "score_l1", "score_l2", "score_l3", "score_l4",
            "certifications_held", "experience_years", "pay", "top_gaps", "fit", "error"]
@@ -49,5 +61,5 @@ def render(records: Iterable[Record], *, with_fit: bool = False) -> str:
     writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow(row(rec))
+        writer.writerow({key: safe_cell(value) for key, value in row(rec).items()})
     return buf.getvalue()

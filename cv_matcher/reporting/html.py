@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
+from ..errors import printable
 from ..store import Record
 from .csv_out import format_pay
 
@@ -64,8 +65,9 @@ def _snippets(evidence: list[dict[str, Any]], contexts: dict[str, list[str]]) ->
 
 def _doc(i: int, rec: Record) -> dict[str, Any]:
     error = rec.error or ""
-    reason = error[len(rec.source) + 2:] if error.startswith(rec.source + ": ") else error  # the name is shown beside it
-    base = {"idx": i, "source": _seen(rec.source), "name": _seen(os.path.basename(rec.source)), "kind": rec.kind,
+    shown = printable(rec.source)  # names: a newline, an escape, non-UTF-8 bytes shown escaped (\n, \x1b, \xff)
+    reason = error[len(shown) + 2:] if error.startswith(shown + ": ") else error  # the name is shown beside it
+    base = {"idx": i, "source": _seen(shown), "name": _seen(printable(os.path.basename(rec.source))), "kind": rec.kind,
             "error": None if rec.error is None else _seen(rec.error), "reason": _seen(reason)}
     rep = rec.report
     if rep is None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from ..errors import printable
 from ..store import Record
 
 
 def render(records: Iterable[Record], *, with_fit: bool = False) -> str:
     lines = []
     for rec in records:
-        obj = rec.report if rec.report is not None else {"source": rec.source, "error": rec.error}
+        obj = rec.report if rec.report is not None else {"source": printable(rec.source), "error": rec.error}
         lines.append(json.dumps(obj, ensure_ascii=False))
     return "".join(line + "\n" for line in lines)
