@@ -97,10 +97,11 @@ def analyse(document: Document, *, kind: str = "cv", lexicon: Lexicon | str | Pa
 
 def reading_warnings(document: Document) -> tuple[str, ...]:
     """What the reader left out or doubts (hidden text; readers/hidden.py), for the report."""
+    from .readers import document_warnings
     from .readers.hidden import hidden_warning
 
     warning = hidden_warning(getattr(document, "hidden", ()))
-    return () if warning is None else (warning,)
+    return (() if warning is None else (warning,)) + document_warnings(document)
 
 
 def _next_rank(lex: Lexicon, rank: int) -> int:

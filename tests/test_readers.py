@@ -301,7 +301,7 @@ PDF_ERRORS = [
     ("not a pdf", lambda: b"Jane Smith, PMO analyst", DocumentReadError, "not a PDF: the file has no %PDF header"),
     ("password", _encrypted, EncryptedDocumentError, "password-protected"),
     ("rectangle only", lambda: make_pdf([[]], draw=_draw_rectangle), NoTextLayerError,
-     "no text layer: looks like a scanned image; OCR it first"),
+     "no text layer: looks like a scanned image; "),
     ("image only", lambda: make_pdf([[]], draw=_draw_image), NoTextLayerError, "no text layer"),
     ("scan with page number", lambda: make_pdf([[(290, 30, "1")]], draw=_draw_image), NoTextLayerError,
      "no text layer"),
@@ -528,7 +528,8 @@ def test_text_errors(case: str, data: bytes, error: type[Exception], message: st
 
 
 def test_registry_suffixes() -> None:
-    assert sorted(READERS) == [".docx", ".md", ".pdf", ".text", ".txt"]
+    assert sorted(READERS) == [".doc", ".docx", ".htm", ".html", ".jpeg", ".jpg", ".md", ".odt", ".pdf", ".png", ".rtf",
+                               ".text", ".tif", ".tiff", ".txt"]
 
 
 def test_path_errors(tmp_path: Path) -> None:
@@ -536,11 +537,12 @@ def test_path_errors(tmp_path: Path) -> None:
         (tmp_path / "missing.pdf", DocumentReadError, "file not found"),
         (tmp_path, DocumentReadError, "is a directory, not a file"),
     ]
-    (tmp_path / "cv.rtf").write_text("x")
+    (tmp_path / "cv.xls").write_text("x")
     (tmp_path / "README").write_text("x")
     cases += [
-        (tmp_path / "cv.rtf", UnsupportedFormatError,
-         "unsupported file type '.rtf'; supported: .docx, .md, .pdf, .text, .txt"),
+        (tmp_path / "cv.xls", UnsupportedFormatError,
+         "unsupported file type '.xls'; supported: .doc, .docx, .htm, .html, .jpeg, .jpg, .md, .odt, .pdf, .png, "
+         ".rtf, .text, .tif, .tiff, .txt"),
         (tmp_path / "README", UnsupportedFormatError, "unsupported file type without a suffix"),
     ]
     for path, error, message in cases:

@@ -29,6 +29,12 @@ class ReadLimits:
     max_pdf_content_bytes: int = 8 * MB  # PDF drawing instructions interpreted, each Form XObject counted
     # every time it is drawn, at least 1 KB a time (pdfminer takes about 3 s per MB); real CV pages
     # have under 200 KB. Python API only.
+    ocr: bool = True  # read scans and photos with Tesseract when it is installed (CLI: --no-ocr turns it off)
+    max_ocr_pages: int = 10  # pages OCR'd in one document (a few seconds each). Python API only.
+    max_image_pixels: int = 40_000_000  # an image file, or a PDF page as rendered for OCR (A4 at 600 dpi is
+    # 35 million); checked from the image header before decoding (decompression bombs). Python API only.
+    ocr_page_seconds: int = 60  # time limit for one page through Tesseract (and for antiword on a .doc).
+    # Python API only.
 
 
 # The CLI option that raises each limit, named in the error message so the user knows the fix.
@@ -40,6 +46,9 @@ LIMIT_OPTIONS = {
     "max_docx_xml_bytes": "ReadLimits(max_docx_xml_bytes=...)",
     "max_pdf_decoded_bytes": "ReadLimits(max_pdf_decoded_bytes=...)",
     "max_pdf_content_bytes": "ReadLimits(max_pdf_content_bytes=...)",
+    "max_ocr_pages": "ReadLimits(max_ocr_pages=...)",
+    "max_image_pixels": "ReadLimits(max_image_pixels=...)",
+    "ocr_page_seconds": "ReadLimits(ocr_page_seconds=...)",
 }
 
 
@@ -68,7 +77,7 @@ class Extracted:
     """A reader's raw result, before the shared cleaning and section detection."""
 
     text: str
-    format: str  # pdf | docx | txt
+    format: str  # pdf | docx | txt | doc | rtf | odt | html | image
     meta: dict[str, str] = field(default_factory=dict)
     hidden: tuple[tuple[str, str], ...] = ()  # (reason, text) a person would not see, left out of text (hidden.py)
 

@@ -16,11 +16,13 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..errors import DocumentReadError, EmptyDocumentError, EncryptedDocumentError, NoTextLayerError
+from ..errors import DocumentReadError, EmptyDocumentError, EncryptedDocumentError, LimitExceededError, NoTextLayerError
 from .base import Extracted, ReadLimits, check_limit
 from .clean import drop_repeated_margins, join_pdf_pages
 from .hidden import all_hidden, hidden_chars, pdfium_hidden
 from .layout import Box, Line, order_lines
+from . import ocr
+from .contain import run_contained
 from .pdfguard import check_before_pdfium, pdfminer_layouts
 
 # pdfminer logs font-descriptor noise at WARNING for many real PDFs ("Could not get FontBBox"),
@@ -30,6 +32,7 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 NOT_A_PDF = "not a valid PDF (truncated or corrupt)"
 ENCRYPTED = "PDF is password-protected; remove the password first"
 NO_TEXT = "no text layer: looks like a scanned image; OCR it first"
+NO_TEXT_LAYER = "no text layer: looks like a scanned image"  # ocr.no_text_layer() says what to do
 
 MARGIN = 0.12  # top/bottom share of the page height where running headers/footers live
 MIN_ALNUM_PER_PAGE = 20  # fewer letters/digits than this per page on average: no text layer
@@ -40,14 +43,15 @@ def read(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = N
     if b"%PDF-" not in data[:1024]:
         raise DocumentReadError(source, "not a PDF: the file has no %PDF header")
     engine = engine or DEFAULT_ENGINE  # read_bytes() has checked the name against ENGINES
-    pages, margins, hidden = ENGINES[engine](data, source, limits)
+    pages, margins, hidden, fallback = _with_fallback(engine, data, source, limits)
+    ocr_meta = ocr.ocr_scanned_pages(data, source, limits, pages, margins, MIN_ALNUM_PER_PAGE)
     # Judge by letters and digits: a scan often still carries a text page number or a stray mark.
     alnum = [sum(ch.isalnum() for line in page for ch in line) for page in pages]
     if sum(alnum) < MIN_ALNUM_PER_PAGE * len(pages):
         if hidden_chars(hidden) >= MIN_ALNUM_PER_PAGE * len(pages):
             raise EmptyDocumentError(source, f"no usable text: {all_hidden(hidden)}")
-        raise NoTextLayerError(source, NO_TEXT)
-    meta = {"pages": str(len(pages)), "engine": engine}
+        raise ocr.no_text_layer(source, limits, NO_TEXT_LAYER)
+    meta = {"pages": str(len(pages)), "engine": engine, **fallback, **ocr_meta}
     if any(n == 0 for n in alnum):
         meta["pages_without_text"] = str(sum(1 for n in alnum if n == 0))
     pages = drop_repeated_margins(pages, margins)
@@ -269,10 +273,31 @@ def _layout_from_lines(lines: list[Line], height: float) -> tuple[list[str], set
     return ordered, margin | _edges(len(ordered))
 
 
-DEFAULT_ENGINE = "pdfminer"  # also the CLI's --pdf-engine default (cli.py) and batch.Settings
+def _pdfium_contained(data: bytes, source: str, limits: ReadLimits) -> tuple[list[list[str]], list[set[int]], Hidden]:
+    """_pdfium_pages in a forked child (contain.py): a crash in PDFium is a one-line error."""
+    import pypdfium2  # noqa: F401 - imported once here, not in every child
+    return run_contained(_pdfium_pages, source, "PDF", data, source, limits)
+
+
+def _with_fallback(engine: str, data: bytes, source: str, limits: ReadLimits
+                   ) -> tuple[list[list[str]], list[set[int]], Hidden, dict[str, str]]:
+    """The engine's pages; when pdfium cannot read a file pdfminer can (it refuses or crashes,
+    not a password, a limit or a missing text layer), pdfminer's, with the reason in meta."""
+    try:
+        return (*ENGINES[engine](data, source, limits), {})
+    except (EncryptedDocumentError, NoTextLayerError, LimitExceededError):
+        raise
+    except DocumentReadError as exc:
+        if engine != "pdfium":
+            raise
+        pages, margins, hidden = _pdfminer_pages(data, source, limits)
+        return pages, margins, hidden, {"engine_fallback": f"pdfminer, as pdfium could not read it: {exc.problem}"}
+
+
+DEFAULT_ENGINE = "pdfium"  # also the CLI's --pdf-engine default (cli.py) and batch.Settings
 
 # Engine name -> page extractor; read() and read_document(pdf_engine=...) accept these names.
 ENGINES: dict[str, Callable[[bytes, str, ReadLimits], tuple[list[list[str]], list[set[int]], Hidden]]] = {
     "pdfminer": _pdfminer_pages,
-    "pdfium": _pdfium_pages,
+    "pdfium": _pdfium_contained,
 }
