@@ -216,6 +216,20 @@ input_format_option = click.option("--input-format", type=click.Choice(["txt", "
                                                                       "png", "jpg", "tiff"]), default=None,
                                    help="Format of standard input when FILE is '-' (sniffed if omitted).")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No warnings or notes on stderr (errors are still printed).")
+all_option = click.option("--all", "show_all", is_flag=True, help="Text format: every reason, gap and requirement, not the first few.")
+
+
+def warn_kind(doc: Any, expected: str, quiet: bool, hint: str) -> None:
+    """Say on stderr when a document does not look like what the command expects (an advert given
+    to `score`, a CV to `classify`): the report is still made, read as asked."""
+    from .errors import printable
+    from .kind import detect_kind
+
+    seen = detect_kind(doc)
+    if seen != expected and not quiet:
+        what = {"cv": "a CV", "advert": "a job advert"}
+        click.echo(f"cv-matcher: warning: {printable(doc.source)} looks like {what[seen]}, not {what[expected]}; {hint}", err=True)
 
 
 def timed(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -297,16 +311,20 @@ def _one_document_process() -> None:
 
 def _report_command(kind: str) -> Callable[..., None]:
     def command(file: str, fmt: str, input_format: str | None, target_level: int | None = None, advert: str | None = None,
-                **opts: Any) -> None:
+                quiet: bool = False, show_all: bool = False, **opts: Any) -> None:
         _one_document_process()
         from .api import analyse, report
         from .reporting import render
 
         ctx = _ctx(**opts)
         doc = _load(file, input_format, ctx)
-        ad = None if advert is None else analyse(_load(advert, None, ctx), kind="advert", lexicon=ctx["lexicon"])
+        warn_kind(doc, kind, quiet, "use `cv-matcher classify` for adverts" if kind == "cv" else "use `cv-matcher score` for CVs")
+        ad_doc = None if advert is None else _load(advert, None, ctx)
+        if ad_doc is not None:
+            warn_kind(ad_doc, "advert", quiet, "--advert takes a job advert")
+        ad = None if ad_doc is None else analyse(ad_doc, kind="advert", lexicon=ctx["lexicon"])
         result = report(analyse(doc, kind=kind, lexicon=ctx["lexicon"]), lexicon=ctx["lexicon"], target_level=target_level, advert=ad)
-        click.echo(render(result, fmt), nl=False)
+        click.echo(render(result, fmt, show_all=show_all), nl=False)
 
     return command
 
@@ -314,45 +332,51 @@ def _report_command(kind: str) -> Callable[..., None]:
 @cli.command()
 @click.argument("cv")
 @format_option
+@quiet_option
+@all_option
 @click.option("--target-level", type=click.IntRange(1, 4), default=None, help="Gap report against this level (default: the next one up).")
 @click.option("--advert", default=None, help="Gap report against this job advert instead of a level.")
 @input_format_option
 @reading_options
 @guarded
 @timed
-def score(cv: str, fmt: str, target_level: int | None, advert: str | None, input_format: str | None, **opts: Any) -> None:
+def score(cv: str, fmt: str, quiet: bool, show_all: bool, target_level: int | None, advert: str | None, input_format: str | None,
+          **opts: Any) -> None:
     """Score one CV: its level, confidence, reasons and gap report. CV may be '-' for stdin.
 
     Example: cv-matcher score sample_cvs/cv11_senior_project_admin_rank3.txt --format json
     """
     if target_level is not None and advert is not None:
         raise click.UsageError("use --target-level or --advert, not both")
-    _report_command("cv")(cv, fmt, input_format, target_level, advert, **opts)
+    _report_command("cv")(cv, fmt, input_format, target_level, advert, quiet=quiet, show_all=show_all, **opts)
 
 
 @cli.command()
 @click.argument("advert")
 @format_option
+@quiet_option
+@all_option
 @input_format_option
 @reading_options
 @guarded
 @timed
-def classify(advert: str, fmt: str, input_format: str | None, **opts: Any) -> None:
+def classify(advert: str, fmt: str, quiet: bool, show_all: bool, input_format: str | None, **opts: Any) -> None:
     """Classify one job advert: its level, pay and requirements. ADVERT may be '-' for stdin.
 
     Example: cv-matcher classify sample_ads/ad03_pmo_analyst_contract.txt
     """
-    _report_command("advert")(advert, fmt, input_format, **opts)
+    _report_command("advert")(advert, fmt, input_format, quiet=quiet, show_all=show_all, **opts)
 
 
 @cli.command()
 @click.argument("cv")
 @click.argument("advert")
 @format_option
+@quiet_option
 @reading_options
 @guarded
 @timed
-def match(cv: str, advert: str, fmt: str, **opts: Any) -> None:
+def match(cv: str, advert: str, fmt: str, quiet: bool, **opts: Any) -> None:
     """Match a CV against an advert: fit score, each requirement met / partly met / missing.
 
     Example: cv-matcher match sample_cvs/cv09_pmo_analyst_two_column.pdf sample_ads/ad03_pmo_analyst_contract.txt
@@ -363,6 +387,8 @@ def match(cv: str, advert: str, fmt: str, **opts: Any) -> None:
 
     ctx = _ctx(**opts)
     cv_doc, ad_doc = _load(cv, None, ctx), _load(advert, None, ctx)
+    warn_kind(cv_doc, "cv", quiet, "the CV comes first, then the advert")
+    warn_kind(ad_doc, "advert", quiet, "the CV comes first, then the advert")
     click.echo(render_match(match_cv_to_advert(cv_doc, ad_doc, lexicon=ctx["lexicon"]), fmt), nl=False)
 
 

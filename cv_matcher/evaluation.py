@@ -61,10 +61,24 @@ class Evaluation:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def to_dict(self) -> dict[str, Any]:
+        """The figures as plain values (`evaluate --format json`)."""
+        def group(g: GroupFigures) -> dict[str, Any]:
+            return {"n": g.n, "exact": round(g.exact / g.n, 3) if g.n else None, "within1": round(g.within / g.n, 3) if g.n else None}
+
+        return {"overall": group(self.overall), "hard": group(self.hard),
+                "confusion": {"rows": "labelled level 0-4", "columns": "predicted level; error = could not be read",
+                              "matrix": {str(g): {("error" if p < 0 else str(p)): self.confusion[(g, p)] for p in range(-1, 5)}
+                                         for g in range(5)}},
+                "certifications": {"precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3),
+                                   "tp": self.tp, "fp": self.fp, "fn": self.fn},
+                "misses": list(self.misses)}
+
     def lines(self, verbose: bool = True) -> list[str]:
-        out = ["confusion (rows gold 0-4, cols pred -1..4; -1 = error):"]
+        out = ["confusion matrix: rows = labelled level, columns = predicted level (err = could not be read):",
+               "  labelled  " + " ".join(f"{h:>4}" for h in ["err", "L0", "L1", "L2", "L3", "L4"])]
         for g in range(5):
-            out.append(f"  {g}: " + " ".join(f"{self.confusion[(g, p)]:3d}" for p in range(-1, 5)))
+            out.append(f"  L{g}        " + " ".join(f"{self.confusion[(g, p)]:4d}" for p in range(-1, 5)))
         if verbose:
             out += ["  " + m for m in self.misses]
         out.append(self.hard.line("hard cases"))

@@ -117,7 +117,97 @@ def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
         problems.append(f"{path.name}: cannot read ({exc.strerror or exc})")
     except tomllib.TOMLDecodeError as exc:
         problems.append(f"{path.name}: invalid TOML ({exc})")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{path.name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); TOML files are UTF-8")
+    except RecursionError:
+        problems.append(f"{path.name}: arrays or tables nested too deeply to read")
+    except (ValueError, MemoryError) as exc:
+        problems.append(f"{path.name}: cannot read ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})")
     return {}
+
+
+# --- types, checked against the shipped lexicon ------------------------------------------------
+# Scoring, pay, context and sections settings are free-form tables that many modules read. Rather
+# than restate every key here (and drift from the code), a custom lexicon is checked against the
+# shipped one: every key both have must hold the same type (numbers as numbers, a [low, high]
+# pair as two numbers, a list of strings as strings, a table as a table...); new keys in a table
+# whose shipped values all have one type must have that type too. What this misses, the trial
+# run in `_trial` catches: whatever scoring would trip on, loading reports.
+
+MAX_DEPTH = 12  # tables and lists inside each other; the shipped lexicon uses 4
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return f"a {type(value).__name__}"
+
+
+def _shown_value(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _union(tables: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for table in tables:
+        for key, value in table.items():
+            out.setdefault(key, value)
+    return out
+
+
+def _sample(values: list[Any]) -> Any:
+    """The type every value shares (a table: all their keys), or None when they differ."""
+    if not values or len({_kind_of(v) for v in values}) != 1:
+        return None
+    return _union(values) if isinstance(values[0], dict) else values[0]
+
+
+def check_shape(value: Any, ref: Any, where: str, problems: list[str], depth: int = 0) -> None:
+    """Add a problem for each place where `value` does not have the type of `ref` (see above)."""
+    if depth > MAX_DEPTH:
+        problems.append(f"{where}: nested too deeply (more than {MAX_DEPTH} levels)")
+        return
+    kind, want = _kind_of(value), _kind_of(ref)
+    if kind != want:
+        problems.append(f"{where}: must be {want}, not {kind} ({_shown_value(value)})")
+        return
+    if isinstance(ref, dict):
+        sample = _sample(list(ref.values()))
+        for key, item in value.items():
+            if key in ref:
+                check_shape(item, ref[key], f"{where}.{key}", problems, depth + 1)
+            elif sample is not None:
+                check_shape(item, sample, f"{where}.{key}", problems, depth + 1)
+    elif isinstance(ref, list) and ref:
+        if len(ref) == 2 and all(_kind_of(r) == "a number" for r in ref):  # a [low, high] pair
+            if len(value) != 2 or not all(_kind_of(v) == "a number" for v in value):
+                problems.append(f"{where}: must be a [low, high] pair of numbers, not {_shown_value(value)}")
+            elif value[0] > value[1]:
+                problems.append(f"{where}: low {value[0]:g} is above high {value[1]:g}")
+            return
+        sample = _sample(ref)
+        if sample is not None:
+            for i, item in enumerate(value):
+                check_shape(item, sample, f"{where}[{i}]", problems, depth + 1)
+
+
+def _optional(raw: dict[str, Any], key: str, types: type | tuple[type, ...], what: str, where: str, problems: list[str]) -> Any:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)) or not isinstance(value, types):
+        problems.append(f"{where}: '{key}' must be {what}, not {_kind_of(value)} ({_shown_value(value)})")
+        return None
+    return value
 
 
 def _str_list(raw: dict[str, Any], key: str, where: str, problems: list[str]) -> tuple[str, ...]:
@@ -141,7 +231,7 @@ def _parse_levels(raw: Any, where: str, valid_ranks: set[int], problems: list[st
             continue
         if rank not in valid_ranks:
             problems.append(f"{where}: level {rank} is not defined in ladder.toml")
-        if not isinstance(weight, (int, float)) or not 0 <= weight <= 3:
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 3:
             problems.append(f"{where}: weight for level {rank} must be a number in [0, 3]")
             continue
         out.append((rank, float(weight)))
@@ -182,25 +272,53 @@ def _parse_term(raw: dict[str, Any], file: str, valid_ranks: set[int], problems:
         if key not in known:
             problems.append(f"{where}: unknown field '{key}'")
     min_score = raw.get("min_score", DEFAULT_MIN_SCORE.get(str(kind), 90))
-    if not isinstance(min_score, (int, float)) or not 50 <= min_score <= 101:
+    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)) or not 50 <= min_score <= 101:
         problems.append(f"{where}: min_score must be a number in [50, 101]")
         min_score = 90
+    fuzzy = _optional(raw, "fuzzy", bool, "true or false", where, problems)
+    refs = {key: _optional(raw, key, str, "a term id (a string)", where, problems) for key in ("prerequisite", "alternative", "cv_reads_as")}
+    months = _optional(raw, "min_project_months", int, "a whole number", where, problems)
+    texts = {key: _optional(raw, key, str, "a string", where, problems) for key in ("issuer", "suggest", "provenance")}
     return Term(
         id=tid, label=str(label or tid), kind=str(kind), aliases=aliases, cased=cased,
         levels=_parse_levels(raw.get("levels", {}), where, valid_ranks, problems),
-        family=str(family), pmo=_family_weight(raw.get("pmo", 0.0), where, problems), fuzzy=bool(raw.get("fuzzy", True)), min_score=float(min_score),
+        family=str(family), pmo=_family_weight(raw.get("pmo", 0.0), where, problems), fuzzy=True if fuzzy is None else fuzzy,
+        min_score=float(min_score),
         requires_context=_str_list(raw, "requires_context", where, problems),
         reject_context=_str_list(raw, "reject_context", where, problems),
         reject_document=_str_list(raw, "reject_document", where, problems),
-        prerequisite=raw.get("prerequisite"), alternative=raw.get("alternative"), cv_reads_as=raw.get("cv_reads_as"),
-        min_project_months=raw.get("min_project_months"), issuer=raw.get("issuer"),
-        suggest=str(raw.get("suggest", "")), provenance=str(raw.get("provenance", "")), file=file,
+        prerequisite=refs["prerequisite"], alternative=refs["alternative"], cv_reads_as=refs["cv_reads_as"],
+        min_project_months=months, issuer=texts["issuer"],
+        suggest=texts["suggest"] or "", provenance=texts["provenance"] or "", file=file,
     )
 
 
 def _parse_levels_table(ladder: dict[str, Any], problems: list[str]) -> tuple[Level, ...]:
     levels = []
-    for raw in ladder.get("level", []):
+    raw_levels = ladder.get("level", [])
+    if not isinstance(raw_levels, list):
+        problems.append(f"ladder.toml: 'level' must be a list of [[level]] tables, not {_kind_of(raw_levels)}")
+        raw_levels = []
+    for raw in raw_levels:
+        if not isinstance(raw, dict):
+            problems.append(f"ladder.toml: a level must be a [[level]] table, not {_kind_of(raw)} ({_shown_value(raw)})")
+            continue
+        where = f"ladder.toml: level {raw.get('id', raw.get('rank'))!r}"
+        rank_ok = isinstance(raw.get("rank"), int) and not isinstance(raw.get("rank"), bool)
+        if "rank" in raw and not rank_ok:
+            problems.append(f"{where}: 'rank' must be a whole number, not {_kind_of(raw['rank'])} ({_shown_value(raw['rank'])})")
+            continue
+        if not all(isinstance(raw.get(key, ""), str) for key in ("id", "label")):
+            problems.append(f"{where}: 'id' and 'label' must be strings")
+            continue
+        years = raw.get("typical_years")
+        if years is not None and not (isinstance(years, list) and len(years) == 2
+                                      and all(_kind_of(y) == "a number" for y in years) and years[0] <= years[1]):
+            problems.append(f"{where}: 'typical_years' must be a [low, high] pair of numbers, not {_shown_value(years)}")
+            continue
+        if not isinstance(raw.get("next_certifications", []), list) or not all(isinstance(c, str) for c in raw.get("next_certifications", [])):
+            problems.append(f"{where}: 'next_certifications' must be a list of certification ids")
+            continue
         try:
             years = raw.get("typical_years")
             levels.append(Level(rank=int(raw["rank"]), id=str(raw["id"]), label=str(raw["label"]),
@@ -230,8 +348,10 @@ def _cross_check(terms: dict[str, Term], levels: tuple[Level, ...], problems: li
                 problems.append(f"ladder.toml: level '{lvl.id}' suggests unknown certification '{cid}'")
 
 
-def load_lexicon(path: str | Path | None = None) -> Lexicon:
-    """Read, validate and freeze the lexicon in folder `path` (default: the shipped one)."""
+def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexicon:
+    """Read, validate and freeze the lexicon in folder `path` (default: the shipped one). Another
+    lexicon's settings are checked against the shipped one's types, and (with `trial`) it must
+    score a sample CV and advert without error: every problem is reported at once."""
     folder = default_lexicon_path() if path is None else Path(path)
     if not folder.is_dir():
         raise LexiconError(folder, [f"not a folder of lexicon TOML files"])
@@ -246,7 +366,14 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         if file.name in TERM_FILES_SKIPPED:
             continue
         data = _read_toml(file, problems)
-        for raw in data.get("term", []):
+        raw_terms = data.get("term", [])
+        if not isinstance(raw_terms, list):
+            problems.append(f"{file.name}: 'term' must be a list of [[term]] tables, not {_kind_of(raw_terms)} ({_shown_value(raw_terms)})")
+            raw_terms = []
+        for raw in raw_terms:
+            if not isinstance(raw, dict):
+                problems.append(f"{file.name}: a term must be a [[term]] table, not {_kind_of(raw)} ({_shown_value(raw)})")
+                continue
             term = _parse_term(raw, file.name, valid_ranks, problems)
             if term is None:
                 continue
@@ -255,12 +382,77 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
                 continue
             terms[term.id] = term
     _cross_check(terms, levels, problems)
+    shipped = folder.resolve() == default_lexicon_path().resolve()
+    if not shipped:  # the shipped files are the reference for the free-form settings' types
+        reference = _reference_tables()
+        for name, table in (("ladder.toml", ladder), ("context.toml", context), ("sections.toml", sections)):
+            check_shape({k: v for k, v in table.items() if k != "level"}, reference[name], name.removesuffix(".toml"), problems)
     if problems:
         raise LexiconError(folder, problems)
-    return Lexicon(path=str(folder), name=str(ladder.get("name", folder.name)), version=str(ladder.get("version", "0")),
+    lexicon = Lexicon(path=str(folder), name=str(ladder.get("name", folder.name)), version=str(ladder.get("version", "0")),
                    levels=levels, terms=terms, scoring=ladder.get("scoring", {}), pay=ladder.get("pay", {}),
                    context=context, sections=sections, certification_groups=ladder.get("certifications", {}),
                    calibration=ladder.get("calibration", {}))
+    if not shipped and trial:
+        problems = _trial(lexicon)
+        if problems:
+            raise LexiconError(folder, problems)
+    return lexicon
+
+
+@lru_cache(maxsize=1)
+def _reference_tables() -> dict[str, dict[str, Any]]:
+    folder = default_lexicon_path()
+    unused: list[str] = []
+    ladder = _read_toml(folder / "ladder.toml", unused)
+    return {"ladder.toml": {k: v for k, v in ladder.items() if k != "level"}, "context.toml": _read_toml(folder / "context.toml", unused),
+            "sections.toml": _read_toml(folder / "sections.toml", unused)}
+
+
+TRIAL_CV = """Jane Smith
+Profile
+PMO Analyst with six years of experience supporting programme boards.
+Experience
+PMO Analyst, Acme Ltd, March 2019 - present
+Maintained the RAID log, ran change control and produced consolidated highlight reports for the portfolio board.
+Project Administrator, Beta plc, 2015 - 2019
+Took minutes, kept the project diary and document control, 28,000 per year.
+Certifications
+PRINCE2 Practitioner (held); studying for MSP Foundation
+Skills: MS Project, Power BI, Excel, stakeholder management
+"""
+TRIAL_ADVERT = """Senior PMO Analyst
+About the role: set up PMO standards and portfolio governance, benefits tracking, line management of two analysts.
+Essential: PRINCE2 Practitioner, RAID management, financial tracking. Desirable: MSP.
+Salary: 45,000 - 52,000 per annum. Contract, outside IR35, 450 per day.
+"""
+
+
+def _trial(lexicon: Lexicon) -> list[str]:
+    """Score a small CV and advert (and match them) with `lexicon`: any exception is a problem,
+    named with where it happened, so a setting of the wrong shape is found when loading, not
+    half-way through a batch."""
+    import traceback
+
+    from . import api
+    from .match import match_report
+
+    try:
+        cv = api.analyse(api.load("trial-cv.txt", data=TRIAL_CV.encode()), kind="cv", lexicon=lexicon)
+        advert = api.analyse(api.load("trial-advert.txt", data=TRIAL_ADVERT.encode()), kind="advert", lexicon=lexicon)
+        api.report(cv, lexicon=lexicon)
+        api.report(cv, lexicon=lexicon, advert=advert)
+        api.report(advert, lexicon=lexicon)
+        match_report(cv, advert, lexicon)
+    except RecursionError:
+        return ["scoring a sample CV with this lexicon fails: nested too deeply"]
+    except Exception as exc:  # noqa: BLE001 - exactly what this trial looks for
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if "cv_matcher" in f.filename]
+        where = f" (in {Path(frames[-1].filename).name}, {frames[-1].name})" if frames else ""
+        detail = " ".join(str(exc).split())[:160]
+        return [f"scoring a sample CV with this lexicon fails: {type(exc).__name__}: {detail}{where}; "
+                "a setting probably has the wrong type or an impossible value"]
+    return []
 
 
 @lru_cache(maxsize=8)

@@ -123,6 +123,9 @@ def _figure(m: re.Match[str], text: str) -> Pay | None:
     raw = m.group(0)
     start = m.start() + len(raw) - len(raw.lstrip())
     text_ = raw.strip()
+    extra = re.search(r"\s*\+\s*\w+$", text_)  # "+ 10" of "+ 10% bonus", no period after it: not part of the figure
+    if extra:
+        text_ = text_[:extra.start()]
     return Pay(lo, hi, currency or "GBP", period, text_, start, start + len(text_))
 
 

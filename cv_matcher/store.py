@@ -233,5 +233,5 @@ def _check_shape(row: dict[str, Any]) -> None:
     level = rep.get("level") if isinstance(rep, dict) else None
     if not (isinstance(level, dict) and isinstance(level.get("rank"), int) and isinstance(level.get("confidence"), (int, float))
             and isinstance(level.get("label"), str) and isinstance(rep.get("kind"), str) and isinstance(rep.get("source"), str)
-            and all(isinstance(rep.get(k), list) for k in ("level_scores", "certifications", "skills", "reasons", "warnings"))):
+            and all(isinstance(rep.get(k, []), list) for k in ("level_scores", "certifications", "skills", "reasons", "warnings"))):
         raise TypeError("the report does not have a report's shape")

@@ -18,7 +18,10 @@ REPORTERS: dict[str, Renderer] = {"text": text.render_report, "json": _json, "ma
 MATCH_REPORTERS: dict[str, Renderer] = {"text": text.render_match, "json": _json, "markdown": markdown.render_match}
 
 
-def render(report: dict[str, Any], fmt: str) -> str:
+def render(report: dict[str, Any], fmt: str, *, show_all: bool = False) -> str:
+    """`show_all`: the text format lists every reason, gap and requirement (it shows the first few)."""
+    if fmt == "text":
+        return text.render_report(report, show_all=show_all)
     return REPORTERS[fmt](report)
 
 

@@ -5,6 +5,18 @@ from typing import Any
 
 MAX_REASONS = 6
 MAX_GAPS = 8
+MAX_ASKED = 10  # an advert's duties / skills listed before "... and N more"
+
+
+def _more(hidden: int, what: str) -> list[str]:
+    return [f"  ... and {hidden} more {what} (--all shows them)"] if hidden > 0 else []
+
+
+def _listing(title: str, items: list[str], show_all: bool) -> list[str]:
+    if not items:
+        return []
+    shown = items if show_all else items[:MAX_ASKED]
+    return [f"{title} ({len(items)}):"] + [f"  - {x}" for x in shown] + _more(len(items) - len(shown), title.split()[0].lower())
 
 
 def alternative_words(level: dict[str, Any]) -> str:
@@ -32,7 +44,7 @@ def _pay_line(pay: dict[str, Any] | None) -> str | None:
     return f"Pay: {amount} {pay['currency']} per {pay['period']}" + (f" ({extra})" if extra else "") + f"  [\"{pay['text']}\"]"
 
 
-def render_report(report: dict[str, Any]) -> str:
+def render_report(report: dict[str, Any], *, show_all: bool = False) -> str:
     lines = [f"{report['source']}  ({report['kind']})", _level_line(report)]
     scores = "  ".join(f"L{s['rank']}={s['score']:.2f}" for s in report["level_scores"] if s["rank"] > 0)
     lines.append(f"Scores: {scores}")
@@ -47,19 +59,36 @@ def render_report(report: dict[str, Any]) -> str:
         lines.append(pay)
     certs = [f"{c['label']} [{c['status']}]" for c in report["certifications"]]
     lines.append("Certifications: " + (", ".join(certs) if certs else "none found"))
+    if report["kind"] == "advert":  # what the advert asks for, besides certifications
+        asked = [s for s in report["skills"] if s["family"] == "pmo" and s["kind"] in ("duty", "skill", "tool", "experience")
+                 and s.get("levels")]
+        lines += _listing("Duties asked", [s["label"] for s in asked if s["kind"] == "duty"], show_all)
+        lines += _listing("Skills, tools and experience asked", [s["label"] for s in asked if s["kind"] != "duty"], show_all)
     rank = report["level"]["rank"]
     reasons = report["reasons"]
-    level_reasons = [r for r in reasons if r.startswith(f"level {rank}")][:MAX_REASONS]
+    level_reasons = [r for r in reasons if r.startswith(f"level {rank}")]
+    shown = list(reasons) if show_all else reasons[:1] + level_reasons[:MAX_REASONS]
     lines.append("Why:")
-    lines += [f"  {r}" for r in reasons[:1] + level_reasons]
+    lines += [f"  {r}" for r in shown]
+    lines += _more(len(reasons) - len(shown), "reasons")
     for w in report.get("warnings", []):
         lines.append(f"Warning: {w}")
     gaps = report.get("gaps")
     if gaps:
         target = gaps["target"]
-        lines.append(f"Gaps for level {target['rank']} - {target['label']}:")
-        for item in gaps["missing"][:MAX_GAPS]:
-            lines.append(f"  [{item['status']}] {item['category']}: {item['label']} - {item['suggestion']}")
+        if gaps.get("against") == "advert":
+            lines.append(f"Gaps against the advert's requirements (the advert reads as level {target['rank']} - {target['label']}):")
+        else:
+            lines.append(f"Gaps for level {target['rank']} - {target['label']}:")
+        exams = [g for g in gaps["missing"] if g["category"] == "certifications"]
+        work = [g for g in gaps["missing"] if g["category"] != "certifications"]
+        for item in work if show_all else work[:MAX_GAPS]:
+            need = f" {item['requirement']}" if item.get("requirement") else ""
+            lines.append(f"  [{item['status']}{need}] {item['category']}: {item['label']} - {item['suggestion']}")
+        lines += _more(len(work) - (len(work) if show_all else min(len(work), MAX_GAPS)), "gaps")
+        if exams:  # always shown: the exams are the quickest way to close a gap
+            lines.append("  Exams that would close it:")
+            lines += [f"    [{g['status']}] {g['label']} - {g['suggestion']}" for g in exams]
         if not gaps["missing"]:
             lines.append("  nothing missing")
     return "\n".join(lines) + "\n"
