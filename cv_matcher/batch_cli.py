@@ -110,6 +110,15 @@ def default_db(out: Path | None) -> Path:
     return (out.parent if out is not None else Path(".")) / DEFAULT_DB
 
 
+def results_db(out: Path | None) -> Path:
+    """`results` without --db: the store here (where `batch` puts it when its outputs are here too),
+    else the one beside --out; `results --out elsewhere/x.html` must not look only there."""
+    here = default_db(None)
+    if here.is_file() or out is None:
+        return here
+    return default_db(out)
+
+
 def _rank_key(by: str) -> Callable[[Record], tuple[Any, ...]]:
     def key(r: Record) -> tuple[Any, ...]:
         rep = r.report or {}
@@ -284,20 +293,27 @@ def batch(folder: Path, recursive: bool, follow_links: bool, include: tuple[str,
         write_atomic(path, render(ranked, fmt, **meta))
     for line in summary_lines(records, analysed=len(plan.todo), elapsed=elapsed, quiet=quiet) + ([] if quiet else skipped_lines(skipped)):
         click.echo(line, err=True)
+    if not outs and not quiet:  # nothing written but the store: say where the results are
+        shown = printable(str(db))
+        click.echo(f"cv-matcher: no --out given: the results are in the store {shown}; export them with "
+                   f"`cv-matcher results --db {shown} --out results.csv` (or .jsonl, .html)", err=True)
     if any(r.error for r in records):
         raise click.exceptions.Exit(1)
 
 
 @click.command()
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Results store (default: .cv-matcher/results.sqlite beside --out, else here).")
+              help="Results store (default: .cv-matcher/results.sqlite here, else beside --out).")
 @click.option("--level", type=click.IntRange(0, 4), default=None, help="Only documents placed at this level.")
 @click.option("--kind", type=click.Choice(["cv", "advert"]), default=None, help="Only CVs or only adverts.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format (default: from --out's suffix, else csv).")
 @click.option("--rank-by", type=click.Choice(RANKINGS), default=None, help="Output order (default as in batch).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here instead of standard output.")
+@click.option("--prune", is_flag=True, help="Remove from the store (and the export) the files that no longer exist.")
+@click.option("--quiet", "-q", is_flag=True, help="No notes or warnings on stderr.")
 @guarded
-def results(db: Path | None, level: int | None, kind: str | None, fmt: str | None, rank_by: str | None, out: Path | None) -> None:
+def results(db: Path | None, level: int | None, kind: str | None, fmt: str | None, rank_by: str | None, out: Path | None,
+            prune: bool = False, quiet: bool = False) -> None:
     """Export stored batch results again, without reading any document.
 
     Example: cv-matcher results --level 3 --format csv
@@ -310,11 +326,20 @@ def results(db: Path | None, level: int | None, kind: str | None, fmt: str | Non
     if out is not None:
         check_writable(out, "--out")
     try:
-        store = ResultStore(db if db is not None else default_db(out), create=False)
+        store = ResultStore(db if db is not None else results_db(out), create=False)
     except NotAStoreError as exc:
         raise click.UsageError(f"--db {exc}") from None
     with store:
         records = store.records(level=level, kind=kind)
+        gone = [r for r in records if not r.path.startswith("upload:") and not os.path.exists(r.path)]  # web uploads have no file
+        if gone and prune:
+            store.delete([r.path for r in gone])
+            pruned = {r.path for r in gone}
+            records = [r for r in records if r.path not in pruned]
+    if gone and not quiet:
+        names = ", ".join(printable(os.path.basename(r.source)) for r in gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
+        click.echo(f"cv-matcher: note: {len(gone)} stored file(s) no longer exist: {names}; "
+                   + ("removed from the store" if prune else "still exported (--prune removes them)"), err=True)
     for warning in store.warnings:
         click.echo(f"cv-matcher: warning: {warning}", err=True)
     with_fit = any(r.options.get("advert_sha256") for r in records)

@@ -263,11 +263,12 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--show-hidden", is_flag=True,
               help="Also show the text a reader would not see (white on white, invisible, tiny...), which is not read.")
+@quiet_option
 @input_format_option
 @reading_options
 @guarded
 @timed
-def text(file: str, fmt: str, show_hidden: bool, input_format: str | None, **opts: Any) -> None:
+def text(file: str, fmt: str, show_hidden: bool, quiet: bool, input_format: str | None, **opts: Any) -> None:
     """Show what cv-matcher reads from FILE: the cleaned text with its sections marked.
 
     Example: cv-matcher text sample_cvs/cv12_pmo_analyst_tables.docx
@@ -294,7 +295,7 @@ def text(file: str, fmt: str, show_hidden: bool, input_format: str | None, **opt
         click.echo(click.style(f"\n[[hidden text: {hidden_chars(hidden):,} characters, not read]]", fg="yellow"))
         for reason, line in hidden:
             click.echo(click.style(f"[{reason}] ", fg="yellow") + shown_safely(line))
-    elif hidden:
+    elif hidden and not quiet:
         click.echo(f"cv-matcher: note: {hidden_chars(hidden):,} characters of hidden text ignored "
                    "(--show-hidden shows them)", err=True)
 
@@ -394,10 +395,12 @@ def match(cv: str, advert: str, fmt: str, quiet: bool, **opts: Any) -> None:
 
 @cli.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--quiet", is_flag=True, help="Print only the summary lines, not each miss.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary lines, not each miss.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format (json: the figures, the labelled confusion matrix and the misses).")
 @reading_options
 @guarded
-def evaluate(folder: Path, quiet: bool, **opts: Any) -> None:
+def evaluate(folder: Path, quiet: bool, fmt: str, **opts: Any) -> None:
     """Compare levels and certifications with FOLDER/labels.csv (file,kind,rank,certifications,note).
 
     Prints level accuracy, within-one accuracy, a confusion matrix, certification
@@ -413,6 +416,11 @@ def evaluate(folder: Path, quiet: bool, **opts: Any) -> None:
     ctx = _ctx(**opts)
     result = evaluate_folder(folder, lambda p, k: analyse_file(p, kind=k, lexicon=ctx["lexicon"], limits=ctx["limits"],
                                                                 pdf_engine=ctx["pdf_engine"]))
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
     click.echo("\n".join(result.lines(verbose=not quiet)))
 
 
@@ -423,8 +431,9 @@ def lexicon() -> None:
 
 @lexicon.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
+@quiet_option
 @guarded
-def lexicon_check(path: Path | None) -> None:
+def lexicon_check(path: Path | None, quiet: bool) -> None:
     """Validate a lexicon folder and list every problem at once (default: the shipped lexicon).
 
     Example: cv-matcher lexicon check my_lexicon/
@@ -443,14 +452,16 @@ def lexicon_check(path: Path | None) -> None:
     for term in lex.terms.values():
         kinds[term.kind] = kinds.get(term.kind, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-    click.echo(f"{lex.path}: OK - {lex.name} {lex.version}: {len(lex.terms)} terms ({summary}), {len(lex.ranks)} levels")
+    if not quiet:  # the exit status says it
+        click.echo(f"{lex.path}: OK - {lex.name} {lex.version}: {len(lex.terms)} terms ({summary}), {len(lex.ranks)} levels")
 
 
 @lexicon.command("show")
 @click.option("--kind", type=click.Choice(["duty", "skill", "tool", "title", "certification", "experience"]), default=None)
 @click.option("--lexicon", "lexicon_path", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @guarded
-def lexicon_show(kind: str | None, lexicon_path: Path | None) -> None:
+def lexicon_show(kind: str | None, lexicon_path: Path | None, fmt: str) -> None:
     """List the lexicon's terms: id, kind, level weights and label.
 
     Example: cv-matcher lexicon show --kind certification
@@ -458,10 +469,17 @@ def lexicon_show(kind: str | None, lexicon_path: Path | None) -> None:
     from .lexicon import load_lexicon
 
     lex = load_lexicon(lexicon_path)
-    for term in sorted(lex.terms.values(), key=lambda t: (t.kind, t.id)):
-        if kind is None or term.kind == kind:
-            weights = " ".join(f"L{r}:{w:g}" for r, w in term.levels) or f"({term.family})"
-            click.echo(f"{term.id:<32} {term.kind:<13} {weights:<28} {term.label}")
+    terms = [t for t in sorted(lex.terms.values(), key=lambda t: (t.kind, t.id)) if kind is None or t.kind == kind]
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{"id": t.id, "kind": t.kind, "label": t.label, "family": t.family,
+                                "levels": {str(r): w for r, w in t.levels}, "aliases": list(t.aliases)} for t in terms],
+                              indent=2, ensure_ascii=False))
+        return
+    for term in terms:
+        weights = " ".join(f"L{r}:{w:g}" for r, w in term.levels) or f"({term.family})"
+        click.echo(f"{term.id:<32} {term.kind:<13} {weights:<28} {term.label}")
 
 
 @cli.command()

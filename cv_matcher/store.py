@@ -183,6 +183,17 @@ class ResultStore:
                 self.conn.execute("ROLLBACK")
             raise StoreError(self.path, f"cannot save the result for {rec.source}: {exc}") from None
 
+    def delete(self, paths: list[str]) -> None:
+        """Forget these documents (`results --prune`: files deleted since), in one transaction."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.executemany("DELETE FROM results WHERE path = ?", [(p,) for p in paths])
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(self.path, f"cannot remove results: {exc}") from None
+
     def records(self, *, level: int | None = None, kind: str | None = None) -> list[Record]:
         """All records (sorted by path), optionally only one level (failed files have none) or kind."""
         out = self._query(f"SELECT {', '.join(_COLUMNS)} FROM results ORDER BY path", ())

@@ -28,6 +28,7 @@ from . import doc, docx, html, ocr, odt, pdf, rtf, text
 from .base import Extracted, Reader, ReadLimits, check_limit
 from .clean import clean_text
 from .hidden import all_hidden
+from .language import garbled_problem, not_language
 
 __all__ = ["READERS", "ReadLimits", "Reader", "read_bytes", "read_document", "supported_suffixes"]
 
@@ -70,9 +71,31 @@ def read_document(path: str | Path, *, limits: ReadLimits | None = None, pdf_eng
     if path.is_dir():
         raise DocumentReadError(path, "is a directory, not a file")
     if not path.exists():
-        raise DocumentReadError(path, "file not found")
+        raise DocumentReadError(path, _missing(path))
     _reader_for(path.name, str(path))  # an unsupported suffix fails before reading the bytes
     return read_bytes(_read_file(path, limits), path.name, limits=limits, pdf_engine=pdf_engine, source=str(path))
+
+
+def _missing(path: Path) -> str:
+    """Why a path that does not exist does not: a symbolic link loop or a dangling link say so
+    (exists() is False for both, and "file not found" sends the user looking for a file)."""
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link leads back to itself): not a file"
+        if path.is_symlink():
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            return f"broken symbolic link (to {target}, which does not exist)"
+        if exc.errno == errno.ENOENT:
+            return "file not found"
+        return f"cannot read file: {exc.strerror or exc}"
+    return "file not found"
 
 
 def _read_file(path: Path, limits: ReadLimits) -> bytes:
@@ -199,6 +222,9 @@ def _finish(source: str, raw: Extracted, limits: ReadLimits) -> Document:
         if raw.hidden:
             raise EmptyDocumentError(source, f"no usable text: {all_hidden(raw.hidden)}")
         raise EmptyDocumentError(source, "no usable text: the document is empty")
+    garbled = not_language(final)  # a broken font map, binary data decoded as letters (language.py)
+    if garbled is not None:
+        raise DocumentReadError(source, garbled_problem(raw.format, garbled))
     return Document(
         source=source,
         text=final,

@@ -20,6 +20,7 @@ from ..errors import DocumentReadError, EmptyDocumentError, EncryptedDocumentErr
 from .base import Extracted, ReadLimits, check_limit
 from .clean import drop_repeated_margins, join_pdf_pages
 from .hidden import all_hidden, hidden_chars, pdfium_hidden
+from .language import undecodable_glyphs
 from .layout import Box, Line, order_lines
 from . import ocr
 from .contain import run_contained
@@ -45,6 +46,9 @@ def read(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = N
     engine = engine or DEFAULT_ENGINE  # read_bytes() has checked the name against ENGINES
     pages, margins, hidden, fallback = _with_fallback(engine, data, source, limits)
     ocr_meta = ocr.ocr_scanned_pages(data, source, limits, pages, margins, MIN_ALNUM_PER_PAGE)
+    undecodable = undecodable_glyphs(pages, MIN_ALNUM_PER_PAGE)  # fonts without a ToUnicode map (language.py)
+    if undecodable is not None:
+        raise DocumentReadError(source, undecodable)
     # Judge by letters and digits: a scan often still carries a text page number or a stray mark.
     alnum = [sum(ch.isalnum() for line in page for ch in line) for page in pages]
     if sum(alnum) < MIN_ALNUM_PER_PAGE * len(pages):

@@ -2,8 +2,10 @@
 
 Order of evidence, strongest first: a byte-order mark; strict UTF-8 (almost never decodes text
 that is not UTF-8); UTF-16 without a BOM, recognised by NULs in every other byte; then
-charset-normalizer's guess; then cp1252, the Windows default for Western text, with latin-1
-(which decodes any byte) as the last resort.
+charset-normalizer's guess, which also says when no encoding makes text of the bytes (binary
+data, refused); then cp1252, the Windows default for Western text, with latin-1 (which decodes
+any byte) as the last resort. Decoded text that is not language ("DDDD...") is refused after
+cleaning, for every format (language.py).
 """
 from __future__ import annotations
 
@@ -62,7 +64,7 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    guessed = _charset_normalizer(data)
+    guessed = _charset_normalizer(data, source)
     if guessed is not None:
         return guessed
     try:
@@ -85,15 +87,17 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _charset_normalizer(data: bytes) -> tuple[str, str] | None:
+def _charset_normalizer(data: bytes, source: str) -> tuple[str, str] | None:
     """charset-normalizer's guess, biased to cp1252: on short Western text it often proposes
-    cp1250 or cp932 for bytes that cp1252 decodes just as cleanly, so cp1252 wins any tie."""
+    cp1250 or cp932 for bytes that cp1252 decodes just as cleanly, so cp1252 wins any tie.
+    When no encoding gives it text (random bytes, high-bit junk: every decoding is a mess), the
+    bytes are binary data: latin-1 would decode them, into nonsense that scores level 0."""
     # Imported here: it costs start-up time and is only needed for non-UTF-8 files.
     from charset_normalizer import from_bytes
 
     matches = list(from_bytes(data))
     if not matches:
-        return None
+        raise DocumentReadError(source, BINARY)
     best = min(matches, key=lambda m: m.chaos)
     for match in matches:
         if match.chaos <= best.chaos + 0.01 and "cp1252" in match.could_be_from_charset:
