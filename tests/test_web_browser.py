@@ -159,6 +159,21 @@ def test_match_in_the_browser(browser: Any, server: str, shots: Path) -> None:
     phone.close()
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_classify_in_the_browser(browser: Any, server: str, shots: Path, viewport: dict[str, int]) -> None:
+    page = _page(browser, viewport)
+    page.goto(server + "/classify")
+    page.set_input_files("#classify-form input[type=file]", str(AD))
+    page.click("#classify-form button[type=submit]")
+    page.wait_for_selector("#verdict")
+    assert page.inner_text("#level-label").strip() == "PMO / Project Support Analyst"
+    assert page.locator("#requirements tr.req").count() > 3 and "essential" in page.inner_text("#requirements")
+    assert "325-375 GBP/day" in page.inner_text("#verdict")
+    _shot(page, shots, f"{'desktop' if viewport is DESKTOP else 'phone'}-7-classify")
+    assert page.problems == []
+    page.close()
+
+
 def test_small_batch_progress_table_and_downloads(browser: Any, server: str, shots: Path, tmp_path: Path) -> None:
     zipped = tmp_path / "cvs.zip"
     with zipfile.ZipFile(zipped, "w") as z:

@@ -19,6 +19,14 @@ from .app import BATCH_FACTOR, error_response, inline_csp
 from .engine import MAX_BATCH_FILES, Engine, Job, Upload, safe_name
 
 ACCEPT = ",".join(sorted(READERS))  # the file picker offers what the readers read
+FORMAT_WORDS = ((".pdf", "PDF"), (".docx", "Word"), (".doc", "Word 97"), (".odt", "OpenDocument"), (".rtf", "RTF"),
+                (".html", "web pages"), (".txt", "plain text"), (".png", "scans and photos"))
+
+
+def format_words() -> str:
+    """'PDF, Word, ..., plain text' for the formats the readers take, in words people use."""
+    words = [w for suffix, w in FORMAT_WORDS if suffix in READERS]
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
 
 
 class BadInput(Exception):
@@ -33,7 +41,7 @@ def _render(request: Request, template: str, status: int = 200, **ctx: Any) -> H
     env = request.app.state.templates
     engine = _engine(request)
     levels = [engine.lexicon.level(r) for r in sorted(engine.lexicon.ranks) if r > 0]
-    html = env.get_template(template).render(request_path=request.url.path, levels=levels, accept=ACCEPT, suffixes=supported_suffixes(),
+    html = env.get_template(template).render(request_path=request.url.path, levels=levels, accept=ACCEPT, suffixes=format_words(),
                                          has_db=request.app.state.config.db is not None,
                                          max_upload_mb=request.app.state.config.max_upload_mb, **ctx)
     return HTMLResponse(html, status_code=status)
