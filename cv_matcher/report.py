@@ -82,6 +82,7 @@ def build_report(an: "Analysis", lex: Lexicon, gaps: GapReport | None) -> dict[s
                                                  "end": an.title.end, "family": lex.terms[an.title.term_id].family},
         "gaps": None if gaps is None else gaps.to_dict(),
         "warnings": list(an.warnings),
+        "meta": {"format": an.document.format, **dict(an.document.meta)},
         "reasons": list(v.reasons),
         "family": {"pmo_points": v.family_points, "against_points": v.against_points},
         "lexicon": {"name": lex.name, "version": lex.version},

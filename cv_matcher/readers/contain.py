@@ -35,6 +35,7 @@ def run_contained(func: Callable[..., T], source: str, what: str, *args: Any) ->
         code = 0
         try:
             os.close(read_end)
+            _quiet()
             try:
                 result: tuple[Any, ...] = ("ok", func(*args))
             except CvMatcherError as exc:
@@ -74,6 +75,17 @@ def run_contained(func: Callable[..., T], source: str, what: str, *args: Any) ->
     if kind == "raise":
         raise result[1]()
     raise DocumentReadError(source, f"cannot read {what}: {result[1]}: {result[2]}")
+
+
+def _quiet() -> None:
+    """In the child: no crash report of Python's (faulthandler) nor the C library's own noise on
+    stderr; the parent turns a crash into its one line."""
+    import faulthandler
+
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 def _in_worker() -> bool:

@@ -68,10 +68,10 @@ def unavailable_reason(limits: ReadLimits) -> str | None:
 
 def read_image(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = None) -> Extracted:
     """OCR an image file, every frame of a multi-page TIFF (up to max_ocr_pages)."""
+    images = _decode(data, source, limits)  # broken files and bombs are refused even without OCR
     reason = unavailable_reason(limits)
     if reason is not None:
         raise NoTextLayerError(source, f"an image has no text layer; {reason}")
-    images = _decode(data, source, limits)
     pages = [_ocr_image(image, source, limits) for image in images]
     return _extracted(pages, source, "image")
 
@@ -85,13 +85,12 @@ def ocr_pdf_pages(data: bytes, source: str, limits: ReadLimits, indexes: list[in
     pdf = pdfium.PdfDocument(data)
     out: dict[int, tuple[str, float, int]] = {}
     try:
-        done = 0
-        for index in indexes:
+        # a blank page, or one of vector shapes only, has nothing to read
+        scanned = [i for i in indexes
+                   if any(True for _ in pdf[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))]
+        check_limit(source, limits, "max_ocr_pages", len(scanned), "pages to OCR")
+        for index in scanned:
             page = pdf[index]
-            if not any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)):
-                continue  # a blank page, or one of vector shapes only: nothing to read
-            done += 1
-            check_limit(source, limits, "max_ocr_pages", done, "pages to OCR")
             width, height = page.get_size()
             scale = PDF_DPI / 72
             pixels = width * scale * height * scale
@@ -127,9 +126,10 @@ def _decode(data: bytes, source: str, limits: ReadLimits) -> list[Any]:
                 check_limit(source, limits, "max_image_pixels", image.size[0] * image.size[1], "image size in pixels")
                 out.append(image.convert("L"))
             return out
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise LimitExceededError(source, f"image size is over the {limits.max_image_pixels:,} pixel limit "
-                                         "(max_image_pixels; raise it with ReadLimits(max_image_pixels=...))") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:  # Pillow saw it first
+        size = re.search(r"\((\d+) pixels\)", str(exc))
+        check_limit(source, limits, "max_image_pixels", int(size.group(1)) if size else None, "image size in pixels")
+        raise  # pragma: no cover - Pillow's limit is ours: check_limit raised
     except UnidentifiedImageError as exc:
         raise DocumentReadError(source, "not an image Pillow can read (truncated or corrupt)") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:  # Pillow's errors for broken data

@@ -4,7 +4,8 @@ striprtf turns RTF into text (code pages, \\u escapes, destinations it must skip
 text (\\v) as any other and keeps every group on a stack. So a first pass over the same tokens,
 group by group: drops text formatted hidden (\\v until \\v0, \\plain or the group's end) and
 counts it; drops the groups striprtf would skip anyway ({\\* ...} destinations, pictures and
-embedded objects, whose hex data is most of a large RTF), and raw \\bin data; refuses groups
+embedded objects, whose hex data is most of a large RTF), and raw \\bin data; a list item's
+number or bullet (\\pntext, \\listtext) reads as '• '; refuses groups
 nested deeper than MAX_DEPTH (Word writes under 20) and stops as soon as the text would pass
 max_chars. Table cells, which striprtf ends with '|', read as 'a | b' rows.
 """
@@ -24,6 +25,8 @@ _TOKEN = re.compile(r"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'[0-9a-fA-F]{2}|\\[^a-
 _DROP = frozenset({"pict", "object", "objdata", "themedata", "datastore", "colorschememapping", "latentstyles",
                    "shppict", "nonshppict", "blipuid", "fonttbl_emb", "fontemb", "fontfile", "xmlnstbl", "rsidtbl",
                    "info", "listtable", "listoverridetable", "stylesheet", "generator"})
+# The text of a list item's number or bullet, written for readers that do not know lists: a bullet.
+_LIST_TEXT = frozenset({"pntext", "listtext"})
 _TEXT_WORDS = frozenset({"par", "line", "cell", "row", "tab", "sect", "page", "nestcell", "emdash", "endash", "bullet",
                          "lquote", "rquote", "ldblquote", "rdblquote", "u"})
 
@@ -91,11 +94,13 @@ def _filter(rtf: str, source: str, limits: ReadLimits) -> tuple[str, list[str]]:
             continue
         first = group_start == len(out) - 1  # the first token of a group
         group_start = -1
-        if first and (token == "\\*" or word in _DROP):
+        if first and (token == "\\*" or word in _DROP or word in _LIST_TEXT):
             pos = _skip_group(rtf, pos, source)
             out.pop()  # the '{'
             if hidden_stack:
                 hidden = hidden_stack.pop()
+            if word in _LIST_TEXT and not hidden:
+                out.append("\\bullet  ")  # the number or bullet Word wrote for readers without lists
             continue
         if word is not None:
             param = m.group(2)
@@ -112,7 +117,7 @@ def _filter(rtf: str, source: str, limits: ReadLimits) -> tuple[str, list[str]]:
             if word in _TEXT_WORDS:
                 if hidden:
                     hidden_runs.append(token)
-                    if word == "u":
+                    if word in ("u", "par", "line"):  # a hidden paragraph mark joins, as Word shows it
                         continue
                 emitted += 1
             out.append(token)
