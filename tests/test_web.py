@@ -351,3 +351,21 @@ def test_serve_command_warns_off_loopback_and_passes_options(monkeypatch: pytest
     res = runner.invoke(cli, ["serve", "--host", "0.0.0.0"])
     assert res.exit_code == 0 and "warning: listening on 0.0.0.0" in res.output
     assert runner.invoke(cli, ["serve", "--port", "0"]).exit_code == 2
+
+
+def test_highlight_pieces_rebuild_the_text_and_anchor_every_finding() -> None:
+    from cv_matcher.web.views import highlight
+
+    text = "Skills\nPMO Analyst with RAID log and RAID"
+    found = [{"idx": 0, "kind": "title", "family": "pmo", "label": "t", "evidence": [{"start": 7, "end": 18, "reason": "r"}]},
+             {"idx": 1, "kind": "duty", "family": "pmo", "label": "d",
+              "evidence": [{"start": 24, "end": 32, "reason": "r"}, {"start": 37, "end": 41, "reason": "r"}]},
+             {"idx": 2, "kind": "skill", "family": "other", "label": "s", "evidence": [{"start": 24, "end": 28, "reason": "r"}]},
+             {"idx": 3, "kind": "tool", "family": "pmo", "label": "x", "evidence": [{"start": 99, "end": 120, "reason": "r"}]}]
+    pieces = highlight(text, found, [(0, 6)])
+    assert "".join(p["text"] for p in pieces) == text  # nothing lost, nothing doubled
+    marks = {p["mark"]: p for p in pieces if p["mark"]}
+    assert [p["text"] for p in marks.values()] == ["PMO Analyst", "RAID log", "RAID"]
+    assert pieces[0] == {"text": "Skills", "mark": None, "heading": True}
+    assert found[2]["evidence"][0]["anchor"] == found[1]["evidence"][0]["anchor"]  # overlapped: lands on the longer mark
+    assert found[3]["evidence"][0]["anchor"] is None  # out of range: no link

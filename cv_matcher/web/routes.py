@@ -113,7 +113,7 @@ async def batch_form(request: Request) -> Response:
 
 def _document_view(engine: Engine, analysis: Any, report: dict[str, Any]) -> dict[str, Any]:
     found = views.findings(report)
-    pieces = views.highlight(analysis.document.text, found)
+    pieces = views.highlight(analysis.document.text, found, [(sec.start, sec.end) for sec in analysis.document.sections])
     return {"report": report, "level": views.level_view(report), "found": found, "pieces": pieces,
             "name": analysis.document.source, "sections": len(analysis.document.sections)}
 

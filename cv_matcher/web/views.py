@@ -3,6 +3,7 @@ plain and highlighted pieces. Nothing here builds markup; the templates escape e
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from typing import Any
 
 from ..reporting.csv_out import format_pay
@@ -31,7 +32,23 @@ def findings(report: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def highlight(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _plain(text: str, start: int, end: int, headings: Sequence[tuple[int, int]]) -> list[dict[str, Any]]:
+    """text[start:end] as plain pieces, section headings marked so the page can set them bold."""
+    out, pos = [], start
+    for h_start, h_end in headings:
+        if h_end <= pos or h_start >= end:
+            continue
+        h_start, h_end = max(h_start, pos), min(h_end, end)
+        if h_start > pos:
+            out.append({"text": text[pos:h_start], "mark": None, "heading": False})
+        out.append({"text": text[h_start:h_end], "mark": None, "heading": True})
+        pos = h_end
+    if pos < end:
+        out.append({"text": text[pos:end], "mark": None, "heading": False})
+    return out
+
+
+def highlight(text: str, found: list[dict[str, Any]], headings: Sequence[tuple[int, int]] = ()) -> list[dict[str, Any]]:
     """`text` as pieces {"text"} and {"text", "mark": anchor id, "finding", "kind", "family", "reason"}.
     Overlapping spans keep the earlier (then the longer) one; every occurrence gets `anchor`, the id
     of the mark that shows it, so a click on any finding lands on highlighted text."""
@@ -52,16 +69,17 @@ def highlight(text: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for ev in f["evidence"]:
             i = bisect_right(starts, ev.get("start", -1)) - 1
             ev["anchor"] = kept[i][4] if i >= 0 and ev.get("start", -1) < kept[i][1] else None
+    heads = sorted(headings)
     pieces: list[dict[str, Any]] = []
     pos = 0
     for start, end, f, ev, anchor in kept:
         if start > pos:
-            pieces.append({"text": text[pos:start], "mark": None})
+            pieces += _plain(text, pos, start, heads)
         pieces.append({"text": text[start:end], "mark": anchor, "finding": f["idx"], "kind": f["kind"], "family": f["family"],
-                       "reason": ev.get("reason") or f["label"]})
+                       "reason": ev.get("reason") or f["label"], "heading": False})
         pos = end
     if pos < len(text):
-        pieces.append({"text": text[pos:], "mark": None})
+        pieces += _plain(text, pos, len(text), heads)
     return pieces
 
 
