@@ -262,6 +262,8 @@ def test_host_and_origin_checks(client: TestClient) -> None:
     assert client.get("/api/health", headers={"host": "localhost:8000"}).status_code == 200
     resp = client.post("/api/score", files={"file": ("cv.txt", b"PMO Analyst")}, headers={"origin": "http://evil.example"})
     assert resp.status_code == 403
+    resp = client.post("/api/score", files={"file": ("cv.txt", b"PMO Analyst")}, headers={"origin": "null"})
+    assert resp.status_code == 403
     resp = client.post("/api/score", files={"file": ("cv.txt", b"PMO Analyst RAID log")}, headers={"origin": BASE})
     assert resp.status_code == 200
 

@@ -111,7 +111,8 @@ class Guard:
             await error_response(path, 400, "unknown host name: open this app by the address it printed", self.templates)(scope, receive, send)
             return
         origin = headers.get("origin")
-        if scope.get("method") not in ("GET", "HEAD") and origin and origin != "null" and not self._host_ok(urlsplit(origin).netloc):
+        # "null" too: a sandboxed frame on any site sends it, so it proves nothing.
+        if scope.get("method") not in ("GET", "HEAD") and origin and (origin == "null" or not self._host_ok(urlsplit(origin).netloc)):
             await error_response(path, 403, "request from another site's page refused", self.templates)(scope, receive, send)
             return
         limit = self.config.max_upload_bytes * (BATCH_FACTOR if path in ("/batch", "/api/batch") else 1) + 64 * 1024  # form overhead
