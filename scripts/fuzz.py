@@ -252,6 +252,60 @@ def mutate_docx_member(rng: random.Random, data: bytes, seeds: dict[str, list[by
     return out.getvalue(), [f"in {name}:"] + done
 
 
+# --- structure-aware: hidden text (issue 11, item 1) ----------------------------------------------
+
+HIDDEN_PROBE = "Zebulon Quartermaine chaired the portfolio board"  # in no seed: hidden, it must never be read
+HIDE_SHARE = 0.1  # of the PDF and DOCX inputs, this share get hidden text (then byte mutations half the time)
+_PDF_STREAM = re.compile(rb"(<<(?:(?!stream).){0,2000}?>>\s*)stream\r?\n(.*?)endstream", re.S)
+_PDF_FONT = re.compile(rb"/([A-Za-z0-9_.+-]+)\s+[\d.]+\s+Tf")
+_PDF_HIDING = {  # technique -> content drawing the probe with font F so that nobody sees it
+    "render-mode-3": b"BT 3 Tr /%s 10 Tf 72 400 Td (%s) Tj ET",
+    "white": b"q 1 1 1 rg BT /%s 10 Tf 72 400 Td (%s) Tj ET Q",
+    "tiny": b"BT /%s 0.6 Tf 72 400 Td (%s) Tj ET",
+    "off-page": b"BT /%s 10 Tf -4000 400 Td (%s) Tj ET",
+    "clipped": b"q 0 0 1 1 re W n BT /%s 10 Tf 72 400 Td (%s) Tj ET Q",
+}
+_DOCX_HIDING = {
+    "vanish": '<w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>{}</w:t></w:r></w:p>',
+    "white": '<w:p><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>{}</w:t></w:r></w:p>',
+    "tiny": '<w:p><w:r><w:rPr><w:sz w:val="2"/></w:rPr><w:t>{}</w:t></w:r></w:p>',
+    "move-from": '<w:p><w:moveFrom w:id="9001" w:author="f" w:date="2024-01-01T00:00:00Z"><w:r><w:t>{}</w:t></w:r>'
+                 "</w:moveFrom></w:p>",
+}
+
+
+def hide_text(rng: random.Random, data: bytes, fmt: str) -> tuple[bytes, str]:
+    """Add HIDDEN_PROBE to a PDF or DOCX seed the way a CV games a matcher: PDF text drawn
+    invisible, white, 0.6 pt, off the page or clipped away (at the start of a content stream
+    that sets a font, its streams inflated); a DOCX paragraph in a hidden, white, 1 pt or
+    moved-away run (before a random paragraph). Returns the bytes and a note."""
+    if fmt == "pdf":
+        pdf = inflate_streams(data)
+        streams = [m for m in _PDF_STREAM.finditer(pdf) if b"BT" in m.group(2) and _PDF_FONT.search(m.group(2))]
+        if not streams:
+            return data, "hide-(no text stream)"
+        match = rng.choice(streams)
+        way = rng.choice(sorted(_PDF_HIDING))
+        font = _PDF_FONT.search(match.group(2)).group(1)  # type: ignore[union-attr]
+        body = _PDF_HIDING[way] % (font, HIDDEN_PROBE.encode()) + b"\n" + match.group(2)
+        head = re.sub(rb"/Length\s+\d+", b"/Length %d" % len(body), match.group(1))
+        return pdf[:match.start()] + head + b"stream\n" + body + b"endstream" + pdf[match.end():], f"hide-{way}"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    xml = members.get("word/document.xml", b"")
+    spots = [m.start() for m in re.finditer(rb"<w:p[ >]", xml)]
+    if not spots:
+        return data, "hide-(no paragraph)"
+    way = rng.choice(sorted(_DOCX_HIDING))
+    at = rng.choice(spots)
+    members["word/document.xml"] = xml[:at] + _DOCX_HIDING[way].format(HIDDEN_PROBE).encode() + xml[at:]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, content in members.items():
+            archive.writestr(member, content)
+    return out.getvalue(), f"hide-{way}"
+
+
 @dataclass
 class Input:
     index: int
@@ -266,7 +320,13 @@ def make_input(seed: int, index: int, seeds: dict[str, list[bytes]]) -> Input:
     fmt = FORMATS[index % len(FORMATS)]
     which = rng.randrange(len(seeds[fmt]))
     original = seeds[fmt][which]
-    if fmt == "docx" and rng.random() < 0.5:
+    if fmt in ("pdf", "docx") and rng.random() < HIDE_SHARE:  # structure-aware: hidden text
+        data, note = hide_text(rng, original, fmt)
+        done = [note]
+        if rng.random() < 0.5:
+            data, more = mutate_bytes(rng, data, fmt, seeds)
+            done += more
+    elif fmt == "docx" and rng.random() < 0.5:
         data, done = mutate_docx_member(rng, original, seeds)
     else:
         data, done = mutate_bytes(rng, original, fmt, seeds)

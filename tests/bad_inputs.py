@@ -26,6 +26,7 @@ from cv_matcher.errors import (
     EncryptedDocumentError,
     LimitExceededError,
     NoTextLayerError,
+    UnsupportedFormatError,
 )
 
 CV_LINES = [
@@ -219,12 +220,13 @@ def stacked_lines_pdf(lines: int = 2000) -> bytes:
     return deflated_page_pdf(content)
 
 
-def scattered_glyphs_pdf(glyphs: int = 3000) -> bytes:
-    """A 2 KB PDF placing each glyph of "PMO analyst" on its own, down a diagonal: every glyph is
-    a line of its own, and ordering lines into columns is quadratic in them (3,000 took 20 s)."""
+def scattered_glyphs_pdf(glyphs: int = 520) -> bytes:
+    """A 1 KB PDF placing each glyph of "PMO analyst" on its own, down a diagonal: every glyph is
+    a line of its own, and ordering lines into columns is quadratic in them (3,000 took 20 s).
+    The glyphs are 2.5 pt, just big enough to be seen (smaller ones are hidden text, left out)."""
     word = b"PMOanalyst"
-    content = b"BT /F1 0.3 Tf 1 800 Td " + b"".join(
-        b"(%s) Tj 0.3 -0.26 Td " % word[i % len(word):i % len(word) + 1] for i in range(glyphs)) + b"ET"
+    content = b"BT /F1 2.5 Tf 1 815 Td " + b"".join(
+        b"(%s) Tj 0.3 -1.55 Td " % word[i % len(word):i % len(word) + 1] for i in range(glyphs)) + b"ET"
     return deflated_page_pdf(content)
 
 
@@ -470,8 +472,314 @@ def build(folder: str | os.PathLike[str]) -> dict[str, Path]:
     if not device.is_symlink():
         device.symlink_to("/dev/zero")
     paths["device.txt"] = device
+    for name, write in READER_INPUTS.items():  # round two, the reader side (defined below)
+        paths[name] = folder / name
+        write(paths[name])
     assert set(paths) == set(EXPECTED), set(paths) ^ set(EXPECTED)
     return paths
+
+
+
+# --- round two, the reader side: hidden text, binary junk, DOCX structure, gibberish, messages ---
+# Appended generators (tests/test_hidden.py, tests/test_hostile.py). Every hidden-text input is a
+# level-1 CV (a project administrator) with ten senior-PMO duty lines a reader would not see.
+
+PA_LINES = [
+    "Sam Taylor",
+    "Project Administrator",
+    "Experience",
+    "Project Administrator, Northgate Council, 2021 - 2024",
+    "Took minutes at project meetings and kept the action log up to date.",
+    "Managed diaries and booked meeting rooms for the project team.",
+    "Document control: filed, versioned and distributed project documents.",
+    "Skills: Microsoft Office, minute taking, filing",
+]
+SENIOR_LINES = [
+    "Set up the PMO from scratch and defined the methodology and standards.",
+    "Led portfolio governance across a portfolio of forty programmes.",
+    "Line managed a team of six PMO analysts.",
+    "Owned benefits realisation management for the portfolio.",
+    "Reported to the executive board and chaired the portfolio board.",
+    "Designed the P3M governance framework and stage gates.",
+    "Head of PMO accountable for the portfolio office.",
+    "Built the PMO capability and the resource management strategy.",
+    "Advised executives on portfolio prioritisation and investment.",
+    "Established the programme management office standards.",
+]
+HIDDEN_MARK = "portfolio governance"  # in a hidden line only: it must not be read
+
+
+def _pdf_string(line: str) -> bytes:
+    return line.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
+def _text_block(lines: list[str], x: float, y: float, size: float = 10, lead: float = 14) -> bytes:
+    ops = [b"BT /F1 %g Tf %g TL %g %g Td" % (size, lead, x, y)]
+    ops += [b"(%s) Tj T*" % _pdf_string(line) for line in lines]
+    return b"\n".join(ops + [b"ET"])
+
+
+def page_pdf(content: bytes, page_extra: bytes = b"", media: bytes = b"[0 0 595 842]") -> bytes:
+    """One page with `content` as its content stream, Helvetica as /F1."""
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Contents 4 0 R %s"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>" % (media, page_extra),
+        stream(content),
+        FONT,
+    ])
+
+
+def _visible() -> bytes:
+    return _text_block(PA_LINES, 72, 780)
+
+
+def hidden_pdf(how: str) -> bytes:
+    """The level-1 CV, visible, with SENIOR_LINES hidden by `how`: render mode 3, white on white,
+    1 pt, off the page, outside the crop box, clipped away. The white case also has a dark banner
+    with white text on it, which is visible and must be read."""
+    senior = _text_block(SENIOR_LINES, 72, 500)
+    if how == "render_mode":
+        hidden = senior.replace(b"BT ", b"BT 3 Tr ", 1)
+    elif how == "white":
+        banner = b"0.1 0.2 0.4 rg 0 300 595 40 re f BT 1 1 1 rg /F1 12 Tf 72 315 Td (Available immediately) Tj ET"
+        hidden = b"1 1 1 rg\n" + senior + b"\n0 g\n" + banner
+    elif how == "tiny":
+        hidden = _text_block(SENIOR_LINES, 72, 500, size=1, lead=1.4)
+    elif how == "off_page":
+        hidden = _text_block(SENIOR_LINES, 1200, 500)
+    elif how == "crop_box":
+        return page_pdf(_visible() + b"\n" + _text_block(SENIOR_LINES, 72, 100), b"/CropBox [0 300 595 842]")
+    elif how == "clipped":
+        hidden = b"q 0 0 1 1 re W n\n" + senior + b"\nQ"
+    else:
+        raise ValueError(how)
+    return page_pdf(_visible() + b"\n" + hidden)
+
+
+def rotated_pdf() -> bytes:
+    """A page with /Rotate 90 whose text is drawn the usual way (pdfminer made each glyph a line)."""
+    return page_pdf(text_content(CV_LINES), b"/Rotate 90")
+
+
+def _docx_run(text: str, rpr: str = "") -> str:
+    return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}<w:t xml:space=\"preserve\">{text}</w:t></w:r>"
+
+
+def _docx_body(paragraphs: list[str]) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W_NS}"><w:body>'
+            + "".join(paragraphs) + "</w:body></w:document>").encode()
+
+
+def hidden_docx(how: str) -> bytes:
+    """The level-1 CV with SENIOR_LINES in runs marked w:vanish, white, 1 pt (w:sz 2) or only in
+    a tracked move's source (w:moveFrom). The white case also has white text on a dark shaded
+    paragraph, which is visible and must be read."""
+    visible = [f"<w:p>{_docx_run(line)}</w:p>" for line in PA_LINES]
+    rpr = {"vanish": "<w:vanish/>", "white": '<w:color w:val="FFFFFF"/>', "tiny": '<w:sz w:val="2"/>'}.get(how)
+    if rpr is not None:
+        hidden = [f"<w:p>{_docx_run(line, rpr)}</w:p>" for line in SENIOR_LINES]
+    elif how == "move_from":
+        hidden = [f'<w:p><w:moveFrom w:id="{i}" w:author="x" w:date="2024-01-01T00:00:00Z">{_docx_run(line)}'
+                  f"</w:moveFrom></w:p>" for i, line in enumerate(SENIOR_LINES)]
+    else:
+        raise ValueError(how)
+    if how == "white":
+        hidden.append('<w:p><w:pPr><w:shd w:val="clear" w:color="auto" w:fill="1F3864"/></w:pPr>'
+                      + _docx_run("Available immediately", '<w:color w:val="FFFFFF"/>') + "</w:p>")
+    return docx_package(_docx_body(visible + hidden))
+
+
+def cid_font_pdf() -> bytes:
+    """Text in a Type0 (CID) font with Identity-H encoding and no ToUnicode map: the glyph codes
+    cannot be turned into characters (pdfminer: "(cid:NN)", formerly read as "empty")."""
+    codes = b"".join(b"<%s> Tj " % "".join(f"{40 + (ord(c) % 60):04X}" for c in line).encode() + b"T* "
+                     for line in CV_LINES * 3)
+    content = b"BT /F1 10 Tf 14 TL 72 780 Td " + codes + b"ET"
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(content),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /NoMap /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NoMap /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity)"
+        b" /Supplement 0 >> /FontDescriptor 7 0 R /DW 500 >>",
+        b"<< /Type /FontDescriptor /FontName /NoMap /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800"
+        b" /Descent -200 /CapHeight 700 /StemV 80 >>",
+    ])
+
+
+def garbled_pdf() -> bytes:
+    """A font whose ToUnicode map is off by one: every letter decodes as the next one ("Kbof")."""
+    lines = ["".join(chr(ord(c) + 1) if c.isalpha() and c not in "zZ" else c for c in line) for line in CV_LINES * 4]
+    return simple_pdf(lines)
+
+
+def random_bytes(size: int = 8192, *, high_bit: bool = False, seed: int = 11) -> bytes:
+    """Seeded random bytes (or only bytes 0x80-0xFF): latin-1 decodes any of them."""
+    import random
+
+    rng = random.Random(seed)
+    low = 0x80 if high_bit else 0
+    return bytes(rng.randrange(low, 256) for _ in range(size))
+
+
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _content_types(defaults: dict[str, str], overrides: dict[str, str]) -> bytes:
+    items = "".join(f'<Default Extension="{ext}" ContentType="{ct}"/>' for ext, ct in defaults.items())
+    items += "".join(f'<Override PartName="{name}" ContentType="{ct}"/>' for name, ct in overrides.items())
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">{items}</Types>').encode()
+
+
+_MAIN_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_BASE_DEFAULTS = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml"}
+
+
+def _document_rels(rels: list[tuple[str, str, str]]) -> bytes:
+    items = "".join(f'<Relationship Id="{rid}" Type="{R_NS}/{kind}" Target="{target}"/>' for rid, kind, target in rels)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PACKAGE_RELS}">'
+            f"{items}</Relationships>").encode()
+
+
+def _zip(members: list[tuple[str, bytes]]) -> bytes:
+    import warnings
+
+    buf = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        warnings.simplefilter("ignore")  # zipfile warns about a duplicate name, and writes it
+        for name, data in members:
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
+def two_documents_docx() -> bytes:
+    """Two members named word/document.xml: zipfile reads the last, other tools the first."""
+    return _zip([("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS),
+                 ("word/document.xml", document_xml(CV_TEXT)),
+                 ("word/document.xml", document_xml("\n".join(SENIOR_LINES)))])
+
+
+def altchunk_docx(kind: str = "html") -> bytes:
+    """A body that is only an altChunk: an imported HTML part (read), or an RTF one (refused)."""
+    if kind == "html":
+        chunk, ext, ct = ("<html><head><style>p{}</style></head><body>" + "".join(f"<p>{line}</p>" for line in CV_LINES)
+                          + "</body></html>").encode(), "html", "text/html"
+    else:
+        chunk, ext, ct = b"{\\rtf1\\ansi " + CV_TEXT.encode().replace(b"\n", b"\\par ") + b"}", "rtf", "application/rtf"
+    body = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
+            '<w:body><w:altChunk r:id="rIdChunk"/></w:body></w:document>').encode()
+    return _zip([("[Content_Types].xml", _content_types({**_BASE_DEFAULTS, ext: ct}, {"/word/document.xml": _MAIN_CT})),
+                 ("_rels/.rels", ROOT_RELS), ("word/document.xml", body),
+                 ("word/_rels/document.xml.rels", _document_rels([("rIdChunk", "aFChunk", f"chunk.{ext}")])),
+                 (f"word/chunk.{ext}", chunk)])
+
+
+FOOTNOTE_CERT = "PRINCE2 Practitioner certified, 2022"
+
+
+def footnote_docx() -> bytes:
+    """A CV whose certification is in a footnote (and an endnote): notes are read."""
+    notes_ct = "application/vnd.openxmlformats-officedocument.wordprocessingml.{}+xml"
+
+    def notes(tag: str, text: str) -> bytes:
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{tag}s xmlns:w="{W_NS}">'
+                f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{tag}>'
+                f'<w:{tag} w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:{tag}></w:{tag}s>').encode()
+
+    body = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W_NS}"><w:body>'
+            + "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in CV_LINES)
+            + '<w:p><w:r><w:t>Certifications</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>'
+            "</w:body></w:document>").encode()
+    return _zip([("[Content_Types].xml", _content_types(_BASE_DEFAULTS, {
+                    "/word/document.xml": _MAIN_CT, "/word/footnotes.xml": notes_ct.format("footnotes"),
+                    "/word/endnotes.xml": notes_ct.format("endnotes")})),
+                 ("_rels/.rels", ROOT_RELS), ("word/document.xml", body),
+                 ("word/_rels/document.xml.rels", _document_rels([("rId1", "footnotes", "footnotes.xml"),
+                                                                   ("rId2", "endnotes", "endnotes.xml")])),
+                 ("word/footnotes.xml", notes("footnote", FOOTNOTE_CERT)),
+                 ("word/endnotes.xml", notes("endnote", "APM Project Fundamentals Qualification"))])
+
+
+def encrypted_docx() -> bytes:
+    """What Word writes for a password-protected .docx: a Compound File (CFB) holding the streams
+    EncryptionInfo and EncryptedPackage (a skeleton: header, directory names, random payload)."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00" + b"\x00" * 480
+    names = b"".join(name.encode("utf-16-le").ljust(64, b"\x00") + b"\x00" * 64
+                     for name in ("Root Entry", "EncryptionInfo", "EncryptedPackage"))
+    return header + names + random_bytes(4096, seed=5)
+
+
+STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+
+
+def strict_docx() -> bytes:
+    """A Strict Open XML document (ISO 29500 strict namespaces): read like any other."""
+    rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PACKAGE_RELS}">'
+            '<Relationship Id="rId1" Type="http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>').encode()
+    body = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{STRICT_W}" '
+            'w:conformance="strict"><w:body>' + "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in CV_LINES)
+            + "</w:body></w:document>").encode()
+    return _zip([("[Content_Types].xml", _content_types(_BASE_DEFAULTS, {"/word/document.xml": _MAIN_CT})),
+                 ("_rels/.rels", rels), ("word/document.xml", body)])
+
+
+BIDI_TEXT = "Jane Smith\u202e\nProfile\u200b\nPMO analyst with consolidated report\u200bing\u2066 across projects.\u2069\n"
+
+
+def _write(data: bytes) -> "Callable[[Path], None]":
+    return lambda path: path.write_bytes(data)
+
+
+def _symlink_loop(path: Path) -> None:
+    if not path.is_symlink():
+        path.symlink_to(path.name)  # a link to itself
+
+
+# name -> writer of that input at the given path (build() calls each); EXPECTED entries below.
+READER_INPUTS: dict[str, "Callable[[Path], None]"] = {
+    **{f"hidden_{how}.pdf": (lambda how: lambda path: path.write_bytes(hidden_pdf(how)))(how)
+       for how in ("render_mode", "white", "tiny", "off_page", "crop_box", "clipped")},
+    **{f"hidden_{how}.docx": (lambda how: lambda path: path.write_bytes(hidden_docx(how)))(how)
+       for how in ("vanish", "white", "tiny", "move_from")},
+    "random_bytes.txt": lambda path: path.write_bytes(random_bytes()),
+    "high_bit.txt": lambda path: path.write_bytes(random_bytes(high_bit=True)),
+    "repeated_letter.txt": lambda path: path.write_bytes(b"D" * 20_000),
+    "two_documents.docx": lambda path: path.write_bytes(two_documents_docx()),
+    "altchunk_html.docx": lambda path: path.write_bytes(altchunk_docx("html")),
+    "altchunk_rtf.docx": lambda path: path.write_bytes(altchunk_docx("rtf")),
+    "footnote_cert.docx": lambda path: path.write_bytes(footnote_docx()),
+    "garbled.pdf": lambda path: path.write_bytes(garbled_pdf()),
+    "rotated.pdf": lambda path: path.write_bytes(rotated_pdf()),
+    "encrypted.docx": lambda path: path.write_bytes(encrypted_docx()),
+    "strict.docx": lambda path: path.write_bytes(strict_docx()),
+    "cid_font.pdf": lambda path: path.write_bytes(cid_font_pdf()),
+    "symlink_loop.txt": _symlink_loop,
+    "bidi.txt": lambda path: path.write_bytes((BIDI_TEXT + CV_TEXT).encode()),
+}
+VISIBLE_FRAGMENT = "Took minutes"  # in the visible part of every hidden-text input
+EXPECTED.update({name: (READ, VISIBLE_FRAGMENT) for name in READER_INPUTS if name.startswith("hidden_")})
+EXPECTED.update({
+    "random_bytes.txt": (DocumentReadError, "binary data, not text"),
+    "high_bit.txt": (DocumentReadError, "binary data, not text"),
+    "repeated_letter.txt": (DocumentReadError, "binary data, not text"),
+    "two_documents.docx": (DocumentReadError, "not a DOCX: ambiguous, 2 zip members are named word/document.xml"),
+    "altchunk_html.docx": (READ, READ_FRAGMENT),
+    "altchunk_rtf.docx": (UnsupportedFormatError, "DOCX imports a part (altChunk) of type application/rtf"),
+    "footnote_cert.docx": (READ, FOOTNOTE_CERT),
+    "garbled.pdf": (DocumentReadError, "text cannot be decoded"),
+    "rotated.pdf": (READ, READ_FRAGMENT),
+    "encrypted.docx": (EncryptedDocumentError, "DOCX is password-protected"),
+    "strict.docx": (READ, READ_FRAGMENT),
+    "cid_font.pdf": (DocumentReadError, "text cannot be decoded"),
+    "symlink_loop.txt": (DocumentReadError, "symbolic link loop"),
+    "bidi.txt": (READ, "consolidated reporting across projects."),
+})
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ def not_language(text: str) -> str | None:
     letters = sum(1 for ch in sample if ch.isalpha())
     symbols = sum(1 for ch in sample if not ch.isalnum() and not ch.isspace())
     if letters < MIN_LETTERS:
-        if symbols >= MIN_LETTERS and symbols > 3 * letters:
+        if symbols >= MIN_LETTERS and letters < MIN_LETTERS // 10:  # "#$%&'()*+" with hardly a letter
             return "the text is symbols, not words"
         return None
     share = word_share(sample)

@@ -157,8 +157,11 @@ def _pdfium_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[li
         pages: list[list[str]] = []
         margins: list[set[int]] = []
         hidden: Hidden = []
+        drawn = 0
         for page in pdf:
             textpage = page.get_textpage()
+            drawn += textpage.count_chars()  # hidden ones included: the limit bounds the work on them too
+            check_limit(source, limits, "max_chars", drawn, "extracted text length")
             hidden_at, found = pdfium_hidden(page, textpage)  # characters nobody would see (hidden.py)
             lines, margin = _pdfium_layout_lines(textpage, page.get_height(), hidden_at)
             pages.append(lines)
