@@ -313,10 +313,15 @@ class Input:
     name: str  # the name they are read under (another suffix one time in five)
     data: bytes
     mutations: list[str] = field(default_factory=list)
+    case: str = ""  # "" for a byte-level input, else one of CASES (structure-aware)
+    raw_name: bytes = b""  # case "name": the file name, as bytes
 
 
 def make_input(seed: int, index: int, seeds: dict[str, list[bytes]]) -> Input:
     rng = random.Random(f"{seed}:{index}")
+    case = _structure_case(seed, index)
+    if case:
+        return make_structure_input(rng, index, case, seeds)
     fmt = FORMATS[index % len(FORMATS)]
     which = rng.randrange(len(seeds[fmt]))
     original = seeds[fmt][which]
@@ -332,6 +337,314 @@ def make_input(seed: int, index: int, seeds: dict[str, list[bytes]]) -> Input:
         data, done = mutate_bytes(rng, original, fmt, seeds)
     suffix = fmt if rng.random() < 0.8 else rng.choice([f for f in FORMATS if f != fmt])
     return Input(index, fmt, f"fuzz-{index}.{suffix}", data, [f"seed {fmt}#{which}"] + done)
+
+
+# --- structure-aware: names, special files, lexicon files (issue 11) -----------------------------
+# One input in about 16 is one of these instead of a byte-level one (chosen by its own random
+# stream, so the byte-level inputs stay those of earlier runs). Each is tallied in its own row.
+
+CASES = ("name", "special", "lexicon")
+CASE_SHARES = (("name", 0.04), ("special", 0.02), ("lexicon", 0.0025))
+ROWS = FORMATS + CASES
+NAME_PARTS = [b"\xff", b"\xfe\xfd", b"\xc0\x80", b"\xed\xa0\x80", b"\n", b"\r", b"\t", b"\x1b[31m", b"\x1b]0;pwned\x07", b"\x1b[2J",
+              "\u202e".encode(), "\u200b".encode(), "\u2066".encode(), "\ufeff".encode(), b"=", b"+", b"-", b"@", b"=HYPERLINK(\"x\")",
+              b"=cmd|' /C calc'!A0", b" ", b"  ", b"%s%n", b"'", b'"', b"<script>alert(1)</script>", b"&amp;", b"{{7*7}}",
+              "é".encode(), "日本語".encode(), "\U0001f600".encode(), b"..", b"\\", b"$(id)", b"`id`", b"*", b"?", b"[a]", b"~",
+              b"cv", b"CV", b"labels.csv", b"a" * 120]
+NAME_SUFFIXES = [b".txt", b".pdf", b".docx", b".md", b".TXT", b".Pdf", b"", b".", b".txt.exe", b".csv", b".txt\n", b".txt "]
+SPECIAL_KINDS = ("fifo", "dev-zero", "dev-null", "dev-urandom", "outside-file", "outside-dir", "loop", "dangling", "folder-named-file",
+                 "sparse", "at-limit", "socket", "self-link")
+SECRET_MARK = "Outside-The-Folder-7f3a"  # text only the outside target holds: it must never be read by default
+_LEXICON_FILES: dict[str, bytes] = {}
+
+
+def _structure_case(seed: int, index: int) -> str:
+    roll = random.Random(f"{seed}:{index}:case").random()
+    for case, share in CASE_SHARES:
+        if roll < share:
+            return case
+        roll -= share
+    return ""
+
+
+def hostile_name(rng: random.Random) -> bytes:
+    """A file name as a hostile user picks it: bytes that are not UTF-8, escapes, newlines, bidi
+    controls, formula starts, markup; any suffix. Never '/' or NUL, at most 250 bytes."""
+    parts = [rng.choice(NAME_PARTS) for _ in range(rng.randint(1, 5))]
+    if rng.random() < 0.5:
+        parts.insert(0, rng.choice([b"=", b"+", b"-", b"@", b"\t", b"\r"]))
+    name = b"".join(parts)[:230] + rng.choice(NAME_SUFFIXES)
+    return name if name not in (b".", b"..") else b"x" + name
+
+
+def _lexicon_files() -> dict[str, bytes]:
+    if not _LEXICON_FILES:
+        from cv_matcher.lexicon import default_lexicon_path
+
+        _LEXICON_FILES.update({p.name: p.read_bytes() for p in sorted(default_lexicon_path().glob("*.toml"))})
+    return _LEXICON_FILES
+
+
+_TOML_VALUE = re.compile(rb"(?m)^(\s*[\w\"' .-]+\s*=\s*)(.+)$")
+_TOML_SWAPS = [b'"text"', b'""', b"0", b"-1", b"1e308", b"inf", b"nan", b"true", b"[]", b"[1, 2]", b'["a", 3]', b"{}",
+               b"{ a = 1 }", b"[[1], [2]]", b"1979-05-27", b"[0.0]", b"[5.0, 1.0]", b'"\\u0000"', b"'''\nmulti\n'''"]
+
+
+def mutate_toml(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
+    """Type-level changes that keep the TOML mostly valid: a value swapped for one of another type
+    (a string for a number, a list for a table...), a line dropped or doubled, a table header
+    changed, deep nesting; byte-level mutations one time in four."""
+    if rng.random() < 0.25:
+        return mutate_bytes(rng, data, "txt", {"txt": [data]})
+    lines = data.split(b"\n")
+    done = []
+    for _ in range(rng.randint(1, 3)):
+        action = rng.choice(["swap", "swap", "swap", "drop", "double", "header", "nest"])
+        i = rng.randrange(len(lines))
+        match = _TOML_VALUE.match(lines[i])
+        if action == "swap" and match:
+            value = rng.choice(_TOML_SWAPS)
+            lines[i] = match.group(1) + value
+            done.append(f"toml(swap line {i + 1} -> {value[:12]!r})")
+        elif action == "drop":
+            del lines[i]
+            done.append(f"toml(drop line {i + 1})")
+        elif action == "double":
+            lines.insert(i, lines[i])
+            done.append(f"toml(double line {i + 1})")
+        elif action == "header":
+            lines.insert(i, rng.choice([b"[[term]]", b"[[level]]", b"[scoring]", b"[pay.bands.9]", b"term = 3", b"[term]"]))
+            done.append(f"toml(header at {i + 1})")
+        else:
+            depth = rng.choice([10, 100, 3000])
+            lines.insert(i, b"zz_deep = " + b"[" * depth + b"]" * depth)
+            done.append(f"toml(nest {depth})")
+    return b"\n".join(lines), done
+
+
+def make_structure_input(rng: random.Random, index: int, case: str, seeds: dict[str, list[bytes]]) -> Input:
+    if case == "lexicon":
+        files = _lexicon_files()
+        name = rng.choice(sorted(files))
+        data, done = mutate_toml(rng, files[name])
+        return Input(index, case, name, data, [f"lexicon file {name}"] + done, case=case)
+    fmt = rng.choice(FORMATS)
+    which = rng.randrange(len(seeds[fmt]))
+    data = seeds[fmt][which]
+    done = [f"seed {fmt}#{which}"]
+    if rng.random() < 0.3:
+        data, more = mutate_bytes(rng, data, fmt, seeds)
+        done += more
+    if case == "name":
+        raw = hostile_name(rng)
+        return Input(index, case, os.fsdecode(raw), data, done + [f"name {raw!r}"], case=case, raw_name=raw)
+    kind = rng.choice(SPECIAL_KINDS)
+    return Input(index, case, kind, data, done + [f"special {kind}"], case=case)
+
+
+def _outputs_problems(records: list[Any], where: str) -> list[str]:
+    """Render every output for `records`: each must be valid UTF-8 text without a raw control or
+    bidi character, and no CSV cell may start like a formula."""
+    import csv as csv_module
+
+    from cv_matcher.batch_cli import render, summary_lines
+
+    problems = []
+    for fmt in ("csv", "jsonl", "html"):
+        text = render(records, fmt, with_fit=False, title="fuzz")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            problems.append(f"output: {where}: {fmt} is not UTF-8: {exc}")
+            continue
+        raw = [ch for ch in ("\x1b", "\u202e", "\u2066", "\x07", "\r") if ch in text]
+        if raw:
+            problems.append(f"output: {where}: {fmt} holds raw {raw!r}")
+        if fmt == "csv":
+            for row in list(csv_module.reader(io.StringIO(text)))[1:]:
+                bad = [cell for cell in row if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+                if bad:
+                    problems.append(f"output: {where}: CSV cell could run as a formula: {bad[0][:60]!r}")
+    for line in summary_lines(records, analysed=len(records), elapsed=1.0):
+        if not line.isprintable():
+            problems.append(f"output: {where}: summary line not printable: {line!r}")
+    return problems
+
+
+def _record_of(path: str, outcome: dict[str, Any]) -> Any:
+    from cv_matcher.store import Record
+
+    sha = outcome.pop("sha256", None)
+    return Record(path=os.path.abspath(path), source=path, sha256=sha, lexicon_version="fuzz", kind_requested="auto",
+                  fingerprint="fuzz", options={}, **outcome)
+
+
+def _outcome_problems(path: str, outcome: dict[str, Any], where: str) -> list[str]:
+    from cv_matcher.errors import printable
+
+    error = outcome.get("error")
+    if outcome.get("error_kind") == "internal":
+        return [f"exception: {where}: {error}"]
+    if error is not None and (not error.isprintable() or not error.startswith(printable(path) + ": ")):
+        return [f"message: {where}: not one printable line naming the file: {error!r}"]
+    return []
+
+
+def check_name(item: Input) -> tuple[list[str], str]:
+    import tempfile
+
+    from cv_matcher.batch import Settings, discover, process_one
+    from cv_matcher.store import ResultStore
+
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="fuzz-name-") as tmp:
+        folder = os.path.join(os.fsencode(tmp), b"in")
+        os.mkdir(folder)
+        path = os.path.join(folder, item.raw_name)
+        with open(path, "wb") as fh:
+            fh.write(item.data)
+        spath = os.fsdecode(path)
+        skipped: list[tuple[str, str]] = []
+        discover(os.fsdecode(folder), skipped=skipped)
+        outcome = process_one(spath, Settings(kind="auto"), with_sha=True)
+        problems += _outcome_problems(spath, outcome, "process_one")
+        rec = _record_of(spath, outcome)
+        with ResultStore(os.path.join(tmp, "store.sqlite")) as store:
+            store.save(rec)
+            back = store.get(rec.path)
+        if back is None or back.source != spath or back.sha256 != rec.sha256:
+            problems.append("store: the record did not round-trip through the store")
+            back = rec
+        problems += _outputs_problems([back], "name")
+    return problems, "report" if rec.report is not None else "error-row"
+
+
+def _make_special(kind: str, folder: str, outside: str, data: bytes) -> str:
+    import socket
+
+    target = os.path.join(folder, f"{kind}.txt")
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind in ("dev-zero", "dev-null", "dev-urandom"):
+        os.symlink("/dev/" + kind.split("-")[1], target)
+    elif kind == "outside-file":
+        os.symlink(os.path.join(outside, "secret.txt"), target)
+    elif kind == "outside-dir":
+        target = os.path.join(folder, "outside-dir")
+        os.symlink(outside, target)
+    elif kind == "loop":
+        os.symlink(target + ".b", target)
+        os.symlink(target, target + ".b")
+    elif kind == "dangling":
+        os.symlink(os.path.join(folder, "nowhere.txt"), target)
+    elif kind == "folder-named-file":
+        os.mkdir(target)
+    elif kind == "sparse":
+        with open(target, "wb") as fh:
+            fh.write(data[:4096])
+            fh.truncate(20 * 1024 ** 3)
+    elif kind == "at-limit":
+        with open(target, "wb") as fh:
+            fh.write(data[:4096])
+            fh.truncate(20 * 1024 * 1024 + 1)
+    elif kind == "socket":
+        target = os.path.join(folder, "s.txt")  # AF_UNIX paths are short
+        sock = socket.socket(socket.AF_UNIX)
+        try:
+            sock.bind(target)
+        finally:
+            sock.close()
+    elif kind == "self-link":
+        os.symlink(folder, os.path.join(folder, "again"))
+    return target
+
+
+def check_special(item: Input) -> tuple[list[str], str]:
+    import tempfile
+
+    from cv_matcher.batch import Settings, discover, file_sha256, process_one
+    from cv_matcher.errors import CvMatcherError
+    from cv_matcher.readers import read_document
+
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="fuzz-special-") as tmp:
+        folder, outside = os.path.join(tmp, "in"), os.path.join(tmp, "outside")
+        os.mkdir(folder)
+        os.mkdir(outside)
+        with open(os.path.join(outside, "secret.txt"), "w", encoding="utf-8") as fh:
+            fh.write(f"PMO Analyst\nRAID log and consolidated reporting. {SECRET_MARK}\n")
+        with open(os.path.join(folder, "good.txt"), "wb") as fh:
+            fh.write(item.data)
+        target = _make_special(item.name, folder, outside, item.data)
+        records = []
+        for follow in (False, True):
+            files = discover(folder, recursive=True, follow_links=follow, skipped=[])
+            if not follow and any(os.path.islink(f) for f in files):
+                problems.append("links: a symbolic link was listed without --follow-links")
+            for path in files:
+                file_sha256(path, 20 * 1024 * 1024)
+                outcome = process_one(path, Settings(kind="auto"), with_sha=True)
+                problems += _outcome_problems(path, outcome, f"process_one(follow={follow})")
+                if not follow and SECRET_MARK in json.dumps(outcome.get("report"), ensure_ascii=False) + json.dumps(outcome.get("contexts")):
+                    problems.append("links: text from outside the folder was read without --follow-links")
+                records.append(_record_of(path, outcome))
+        try:
+            read_document(target)
+        except CvMatcherError as exc:
+            if not str(exc).isprintable():
+                problems.append(f"message: read_document: not printable: {str(exc)!r}")
+        problems += _outputs_problems(records, "special")
+    return problems, "done"
+
+
+def check_lexicon(item: Input) -> tuple[list[str], str]:
+    """Load the lexicon with one file mutated: it must load or raise LexiconError (problems listed,
+    each printable); once loaded, scoring and matching documents must not fail otherwise."""
+    import tempfile
+
+    from cv_matcher import api
+    from cv_matcher.errors import CvMatcherError, LexiconError
+    from cv_matcher.lexicon import load_lexicon
+    from cv_matcher.match import match_report
+
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="fuzz-lexicon-") as tmp:
+        for name, content in _lexicon_files().items():
+            with open(os.path.join(tmp, name), "wb") as fh:
+                fh.write(item.data if name == item.name else content)
+        try:
+            lex = load_lexicon(tmp)
+        except LexiconError as exc:
+            bad = [p for p in exc.problems if not p.isprintable()]
+            if bad or not exc.problems:
+                problems.append(f"message: lexicon problems not printable (or none listed): {bad[:1]!r}")
+            return problems, "LexiconError"
+        except Exception as exc:  # noqa: BLE001
+            return [f"exception: load_lexicon: {type(exc).__name__}: {exc}\n{traceback.format_exc()}"], "failure"
+        for folder in SEED_FOLDERS:
+            docs = sorted(p for p in folder.iterdir() if p.suffix == ".txt")[:2]
+            for doc in docs:
+                kind = "advert" if folder.name == "sample_ads" else "cv"
+                try:
+                    analysis = api.analyse(api.load(doc), kind=kind, lexicon=lex)
+                    api.report(analysis, lexicon=lex)
+                    if kind == "cv":
+                        for target in lex.ranks[:2]:
+                            api.report(analysis, lexicon=lex, target_level=target)
+                    else:
+                        cv = api.analyse(api.load(SEED_FOLDERS[0] / "cv01_project_administrator.txt"), kind="cv", lexicon=lex)
+                        match_report(cv, analysis, lex)
+                        api.report(cv, lexicon=lex, advert=analysis)
+                except CvMatcherError:
+                    pass
+                except Exception as exc:  # noqa: BLE001 - what `lexicon check` passed, scoring must not trip on
+                    problems.append(f"exception: lexicon passed its check but scoring {doc.name} failed: {type(exc).__name__}: "
+                                    f"{exc}\n{traceback.format_exc()}")
+                    return problems, "failure"
+    return problems, "loaded"
+
+
+STRUCTURE_CHECKS = {"name": check_name, "special": check_special, "lexicon": check_lexicon}
 
 
 # --- the worker ----------------------------------------------------------------------------------
@@ -352,6 +665,13 @@ def check_one(item: Input) -> tuple[list[str], str]:
     from cv_matcher.errors import CvMatcherError
     from cv_matcher.readers import read_bytes
 
+    if item.case:
+        try:
+            return STRUCTURE_CHECKS[item.case](item)
+        except Hang:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - exactly what the fuzzer looks for
+            return [f"exception: {item.case}: {type(exc).__name__}: {exc}\n{traceback.format_exc()}"], "failure"
     problems = []
     outcome = "report"
     steps: list[tuple[str, Any]] = []
@@ -561,7 +881,7 @@ def run(args: argparse.Namespace) -> Tally:
         "workers": args.workers, "timeout_s": args.timeout, "memory_mb": args.memory_mb,
         "tried": dict(tally.tried), "failed": dict(tally.failed),
         "failure_kinds": {fmt: dict(kinds) for fmt, kinds in tally.kinds.items()},
-        "outcomes": {fmt: dict(tally.outcomes[fmt].most_common()) for fmt in FORMATS if fmt in tally.outcomes},
+        "outcomes": {fmt: dict(tally.outcomes[fmt].most_common()) for fmt in ROWS if fmt in tally.outcomes},
         "slowest_input_s": round(tally.slowest, 2), "slowest_input": tally.slowest_index, "saved": tally.saved, "out": str(out),
     }
     if args.json:
@@ -569,11 +889,11 @@ def run(args: argparse.Namespace) -> Tally:
     else:
         print(f"fuzz: {summary['inputs']} inputs in {elapsed:.0f}s with {args.workers} worker(s), seed {args.seed}")
         print(f"{'format':<8}{'tried':>10}{'failed':>10}  failure kinds")
-        for fmt in FORMATS:
+        for fmt in ROWS:
             kinds = ", ".join(f"{k} {n}" for k, n in sorted(tally.kinds.get(fmt, {}).items())) or "-"
             print(f"{fmt:<8}{tally.tried[fmt]:>10}{tally.failed[fmt]:>10}  {kinds}")
         print(f"slowest input: {tally.slowest:.2f}s (input {tally.slowest_index})")
-        for fmt in FORMATS:
+        for fmt in ROWS:
             shown = ", ".join(f"{k} {n}" for k, n in tally.outcomes[fmt].most_common())
             print(f"{fmt} outcomes: {shown}")
         if tally.saved:

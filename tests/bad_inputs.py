@@ -18,6 +18,7 @@ import struct
 import sys
 import zipfile
 import zlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from cv_matcher.errors import (
@@ -413,6 +414,12 @@ EXPECTED: dict[str, tuple[type[Exception] | str, str]] = {
     "cv.pdf": (DocumentReadError, "is a directory, not a file"),
     "odd_name": (EmptyDocumentError, "no usable text"),
     "device.txt": (DocumentReadError, "not a regular file"),
+    "letter_run.txt": (READ, READ_FRAGMENT),
+    "pound_run.txt": (READ, READ_FRAGMENT),
+    "=HYPERLINK(x)+cmd.txt": (READ, READ_FRAGMENT),
+    "cv-\u202etxt.exe\u200b.txt": (READ, READ_FRAGMENT),
+    "fifo.txt": (DocumentReadError, "not a regular file"),
+    "sparse.txt": (LimitExceededError, "file size is 20480.0 MB, over the 20.0 MB limit"),
 }
 
 # Where pdfium (--pdf-engine pdfium) ends differently: it drops characters drawn exactly over
@@ -451,6 +458,10 @@ def build(folder: str | os.PathLike[str]) -> dict[str, Path]:
         "binary.txt": bytes(range(256)) * 64,
         "utf16_no_bom.txt": CV_TEXT.encode("utf-16-le"),
         "empty.txt": b"",
+        "letter_run.txt": letter_run_txt(),
+        "pound_run.txt": pound_run_txt(),
+        FORMULA_NAME: CV_TEXT.encode(),
+        BIDI_NAME: CV_TEXT.encode(),
     }
     paths = {}
     for name, data in contents.items():
@@ -472,11 +483,211 @@ def build(folder: str | os.PathLike[str]) -> dict[str, Path]:
     if not device.is_symlink():
         device.symlink_to("/dev/zero")
     paths["device.txt"] = device
+    paths["fifo.txt"] = make_fifo(folder / "fifo.txt")
+    paths["sparse.txt"] = make_sparse(folder / "sparse.txt")
     for name, write in READER_INPUTS.items():  # round two, the reader side (defined below)
         paths[name] = folder / name
         write(paths[name])
     assert set(paths) == set(EXPECTED), set(paths) ^ set(EXPECTED)
     return paths
+
+
+# --- round two (issue 11): the batch, the store, the command line and the lexicon ----------------
+# Reader-level entries are in build() and EXPECTED like the rest; the situations below are
+# folders, stores, lexicons and option values that tests/test_hostile2.py sets up with these.
+
+LETTER_RUN = 120_000  # month-like letters ("janjan..."): the date-range regex was quadratic (hours)
+POUND_RUN = 400_000  # '£' signs: spaCy's suffix search rescans the run for each one (minutes)
+FORMULA_NAME = "=HYPERLINK(x)+cmd.txt"  # a spreadsheet would run it as a formula
+BIDI_NAME = "cv-\u202etxt.exe\u200b.txt"  # right-to-left override and a zero-width space
+SPARSE_BYTES = 20 * 1024 ** 3  # a sparse file: 20 GB long, nothing on disk; hashing it took a minute
+
+
+def letter_run_txt(chars: int = LETTER_RUN) -> bytes:
+    return (CV_TEXT + "jan" * (chars // 3) + "\n").encode()
+
+
+def pound_run_txt(count: int = POUND_RUN) -> bytes:
+    return (CV_TEXT + "£" * count + "\n").encode()
+
+
+def make_fifo(path: str | os.PathLike[str]) -> Path:
+    """A named pipe called like a CV: a plain open() blocks for ever."""
+    if not os.path.exists(path):
+        os.mkfifo(path)
+    return Path(path)
+
+
+def make_sparse(path: str | os.PathLike[str], size: int = SPARSE_BYTES) -> Path:
+    with open(path, "wb") as out:
+        out.write(CV_TEXT.encode())
+        out.truncate(size)
+    return Path(path)
+
+
+def edited_mid_batch() -> tuple[bytes, bytes]:
+    """A file's content when the batch plans it (and hashes it), and when it is analysed."""
+    return CV_TEXT.encode(), b"Jane Smith\nProject Administrator: took minutes, kept the diary and the document control.\n"
+
+
+# Option values that must be usage errors (exit 2), never a hang, a MemoryError or an overflow.
+BAD_NUMBERS: dict[str, list[str]] = {
+    "--timeout": ["nan", "inf", "-inf", "1e309", "0", "-5", "1e12"],
+    "--max-file-mb": ["inf", "nan", "1e12", "0"],
+    "--max-docx-mb": ["inf", "nan", "1e12"],
+    "--max-pages": ["1e12", "99999999999999999999"],
+    "--max-chars": ["99999999999999999999"],
+}
+
+
+def outside_links(folder: str | os.PathLike[str], secret: str | os.PathLike[str]) -> dict[str, Path]:
+    """Links in `folder` that lead out of it: to `secret` (a file of the caller's outside the
+    folder), to /etc/passwd, to a folder outside, and one dangling."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    links = {"secret_link.txt": Path(secret), "passwd.txt": Path("/etc/passwd"), "etc_dir": Path("/etc"),
+             "dangling.txt": folder / "no-such-file.txt"}
+    out = {}
+    for name, target in links.items():
+        link = folder / name
+        if not link.is_symlink():
+            link.symlink_to(target)
+        out[name] = link
+    return out
+
+
+UNSUPPORTED_FILES = {"grades.xlsx": b"PK\x03\x04 a spreadsheet", "slides.key": b"keynote", "notes": b"no suffix at all",
+                     "archive.zip": b"PK\x05\x06" + bytes(18)}
+
+
+def unsupported_folder(folder: str | os.PathLike[str]) -> list[Path]:
+    """A folder holding only files of types no reader reads."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in UNSUPPORTED_FILES.items():
+        (folder / name).write_bytes(data)
+    return sorted(folder / name for name in UNSUPPORTED_FILES)
+
+
+def unwritable_outputs(root: str | os.PathLike[str]) -> dict[str, Path]:
+    """--out / --db paths that cannot be written: in a read-only folder (meaningless as root),
+    below a file, and a name too long for the temporary file written beside it."""
+    root = Path(root)
+    (root / "read_only").mkdir(parents=True, exist_ok=True)
+    os.chmod(root / "read_only", 0o555)
+    (root / "a_file").write_text("not a folder\n")
+    return {"read_only_folder": root / "read_only" / "results.csv", "parent_is_a_file": root / "a_file" / "results.csv",
+            "name_too_long": root / ("r" * 245 + ".csv"), "a_directory": root / "read_only"}
+
+
+def not_a_store(root: str | os.PathLike[str]) -> dict[str, Path]:
+    """Files a careless --db could point at: a CSV, an HTML report, another program's SQLite
+    database. Each must be left byte for byte as it was."""
+    import sqlite3
+
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "results.csv").write_text("file,level\ncv.txt,3\n")
+    (root / "report.html").write_text("<html><body>a report</body></html>\n")
+    other = root / "other.sqlite"
+    if not other.exists():
+        with sqlite3.connect(other) as conn:
+            conn.execute("CREATE TABLE accounts (id INTEGER PRIMARY KEY, owner TEXT)")
+            conn.execute("INSERT INTO accounts (owner) VALUES ('someone else')")
+        conn.close()
+    return {"csv": root / "results.csv", "html": root / "report.html", "other_sqlite": other}
+
+
+# How a stored row can be damaged: column -> the text put there.
+CORRUPT_ROWS = {"report": "{not json", "options": "[1, 2", "contexts": "\x00\xff", "report_shape": '"just a string"'}
+
+
+def corrupt_store_row(db: str | os.PathLike[str], source: str, how: str) -> None:
+    """Damage the stored row of `source` in the results store `db` (see CORRUPT_ROWS)."""
+    import sqlite3
+
+    column = "report" if how == "report_shape" else how
+    conn = sqlite3.connect(db)
+    try:
+        cur = conn.execute(f"UPDATE results SET {column} = ? WHERE source = ?", (CORRUPT_ROWS[how], source))
+        conn.commit()
+        assert cur.rowcount == 1, (source, how)
+    finally:
+        conn.close()
+
+
+def _edit_ladder(pattern: str, replacement: str) -> Callable[[Path], None]:
+    def edit(folder: Path) -> None:
+        import re
+
+        path = folder / "ladder.toml"
+        text = path.read_text(encoding="utf-8")
+        new = re.sub(pattern, replacement, text, count=1, flags=re.M)
+        assert new != text, pattern
+        path.write_text(new, encoding="utf-8")
+
+    return edit
+
+
+def _extra_file(content: bytes | str) -> Callable[[Path], None]:
+    def edit(folder: Path) -> None:
+        (folder / "zz_broken.toml").write_bytes(content if isinstance(content, bytes) else content.encode())
+
+    return edit
+
+
+_TERM = '[[term]]\nid = "zz-broken"\nkind = "duty"\nlabel = "Broken"\n'
+# name -> (how to break a copy of the shipped lexicon, a fragment of the problem `lexicon check` lists)
+BROKEN_LEXICONS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "term_is_a_string": (_extra_file('term = "minute taking"\n'), "'term' must be a list of [[term]] tables"),
+    "term_is_numbers": (_extra_file("term = [1, 2]\n"), "a term must be a [[term]] table"),
+    "aliases_are_numbers": (_extra_file(_TERM + "aliases = [1, 2]\n"), "'aliases' must be a list of non-empty strings"),
+    "levels_is_a_number": (_extra_file(_TERM + 'aliases = ["x y"]\nlevels = 3\n'), "'levels' must be a table"),
+    "weight_is_a_string": (_extra_file(_TERM + 'aliases = ["x y"]\nlevels = { 3 = "high" }\n'), "must be a number in [0, 3]"),
+    "fuzzy_is_a_string": (_extra_file(_TERM + 'aliases = ["x y"]\nfuzzy = "no"\n'), "'fuzzy' must be true or false"),
+    "rank_is_a_string": (_edit_ladder(r"^rank = 1\b", 'rank = "one"'), "'rank' must be a whole number"),
+    "deep_nesting": (_extra_file("x = " + "[" * 5000 + "]" * 5000 + "\n"), "nested too deeply"),
+    "not_utf8": (_extra_file(b"# caf\xe9\n" + _TERM.encode() + b'aliases = ["x y"]\n'), "not UTF-8"),
+    "string_for_a_number": (_edit_ladder(r"^dominance = [0-9.]+", 'dominance = "high"'), "scoring.dominance: must be a number"),
+    "table_is_a_string": (_edit_ladder(r"^kind_factor = \{[^\n]*\}", 'kind_factor = "duty"'), "scoring.kind_factor: must be a table"),
+    "pair_of_one": (_edit_ladder(r"^daily = \[[^\n]*\]", "daily = [250.0]"), "must be a [low, high] pair of numbers"),
+    "zero_threshold": (_edit_ladder(r"^family_min_points = [0-9.]+", "family_min_points = 0"), "scoring a sample CV with this lexicon fails"),
+}
+
+
+def broken_lexicons(root: str | os.PathLike[str], names: Iterable[str] | None = None) -> dict[str, Path]:
+    """A copy of the shipped lexicon per BROKEN_LEXICONS entry, broken that way; also "many", broken
+    in three ways at once (every problem must be listed)."""
+    import shutil
+
+    from cv_matcher.lexicon import default_lexicon_path
+
+    root = Path(root)
+    out = {}
+    chosen = list(BROKEN_LEXICONS) if names is None else list(names)
+    for name in chosen + ["many"]:
+        folder = root / name
+        if not folder.exists():
+            shutil.copytree(default_lexicon_path(), folder, ignore=shutil.ignore_patterns("*.md"))
+            edits = ([BROKEN_LEXICONS[n][0] for n in ("string_for_a_number", "pair_of_one", "rank_is_a_string")] if name == "many"
+                     else [BROKEN_LEXICONS[name][0]])
+            for edit in edits:
+                edit(folder)
+        out[name] = folder
+    return out
+
+
+def special_files(folder: str | os.PathLike[str]) -> dict[str, Path]:
+    """What batch planning must check before reading: a FIFO, a link to /dev/zero, a sparse 20 GB
+    file, a folder named like a file, each named like a CV."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    zero = folder / "zero.txt"
+    if not zero.is_symlink():
+        zero.symlink_to("/dev/zero")
+    (folder / "folder.docx").mkdir(exist_ok=True)
+    return {"fifo.txt": make_fifo(folder / "fifo.txt"), "zero.txt": zero, "sparse.txt": make_sparse(folder / "sparse.txt"),
+            "folder.docx": folder / "folder.docx"}
 
 
 
@@ -781,6 +992,125 @@ EXPECTED.update({
     "bidi.txt": (READ, "consolidated reporting across projects."),
 })
 
+
+
+# --- issue 13: the new formats (Word 97 .doc, RTF, ODT, HTML, images) ----------------------------
+# Reader-level entries like the rest; the .doc ones start from tests/data/ (our own sample, made
+# once by LibreOffice). Where OCR is installed the image-only PDF is read (its text is pixels).
+
+DOC_FIXTURE = Path(__file__).resolve().parent / "data" / "cv03_pa_project_admin.doc"
+RTF_NESTING = 100_000
+HTML_NESTING = 100_000
+
+
+def doc_with_flags(bits: int) -> bytes:
+    """The fixture with FIB flags set (0x0100 fEncrypted, 0x8000 fObfuscated)."""
+    data = bytearray(DOC_FIXTURE.read_bytes())
+    at = next(i for i in range(0, len(data), 512) if data[i:i + 2] == b"\xec\xa5")  # the FIB opens WordDocument
+    data[at + 10:at + 12] = (int.from_bytes(data[at + 10:at + 12], "little") | bits).to_bytes(2, "little")
+    return bytes(data)
+
+
+def ole_not_word_doc() -> bytes:
+    """An OLE2 file without a WordDocument stream (as an Excel or PowerPoint file renamed .doc)."""
+    name = "WordDocument".encode("utf-16-le")
+    return DOC_FIXTURE.read_bytes().replace(name, "WordDocumenX".encode("utf-16-le"))
+
+
+def _rtf(lines: list[str], hidden: list[str]) -> bytes:
+    visible = "".join(f"\\pard {line}\\par\n" for line in lines)
+    return ("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Arial;}}" + visible
+            + "".join(f"{{\\v {line}\\par}}\n" for line in hidden) + "}").encode()
+
+
+def _html(lines: list[str], hidden: list[str]) -> bytes:
+    return ("<!DOCTYPE html><html><head><style>.x{display:none}</style></head><body>"
+            + "".join(f"<p>{line}</p>" for line in lines)
+            + "".join(f'<p class="x">{line}</p><p style="display:none">{line}</p><p hidden>{line}</p>' for line in hidden)
+            + "</body></html>").encode()
+
+
+def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A 100 KB-header PNG claiming 10 billion pixels (decoding it would take 10 GB)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 4096)) + chunk(b"IEND", b"")
+
+
+def truncated_png() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (800, 600), 255).save(buf, format="PNG")
+    return buf.getvalue()[:200]
+
+
+def blank_png() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (1200, 1600), 255).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def xxe_odt(secret: str = SECRET_FILE) -> bytes:
+    content = (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY s SYSTEM "file://{secret}">]>'
+               '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               f'<text:p>{CV_LINES[0]} &s;</text:p></office:text></office:body></office:document-content>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content)
+    return buf.getvalue()
+
+
+READER_INPUTS.update({
+    "not_ole.doc": _write(b"Jane Smith, PMO analyst: this is not a Word file"),
+    "truncated.doc": lambda path: path.write_bytes(DOC_FIXTURE.read_bytes()[:3000]),
+    "encrypted.doc": lambda path: path.write_bytes(doc_with_flags(0x0100)),
+    "ole_not_word.doc": lambda path: path.write_bytes(ole_not_word_doc()),
+    "nested.rtf": _write(b"{\\rtf1 " + b"{" * RTF_NESTING + b"PMO" + b"}" * RTF_NESTING + b"}"),
+    "par_flood.rtf": _write(b"{\\rtf1 " + b"\\par " * 1_000_000 + b"}"),  # 5 MB, a million line breaks
+    "hidden_v.rtf": lambda path: path.write_bytes(_rtf(PA_LINES, SENIOR_LINES)),
+    "hidden_rtf_as.txt": lambda path: path.write_bytes(_rtf(PA_LINES, SENIOR_LINES)),
+    "hidden_css.html": lambda path: path.write_bytes(_html(PA_LINES, SENIOR_LINES)),
+    "hidden_html_as.txt": lambda path: path.write_bytes(_html(PA_LINES, SENIOR_LINES)),
+    "deep_nesting.html": _write(b"<html><body>" + b"<div>" * HTML_NESTING + CV_TEXT.encode() + b"</div>" * HTML_NESTING
+                                + b"</body></html>"),
+    "tag_flood.html": _write(b"<html>" + b"<b>" * 400_000 + b"</html>"),
+    "xxe.odt": lambda path: path.write_bytes(xxe_odt()),
+    "not_a_zip.odt": _write(b"PK\x03\x04 not a zip"),
+    "bomb.png": lambda path: path.write_bytes(png_bomb()),
+    "truncated.png": lambda path: path.write_bytes(truncated_png()),
+    "blank.png": lambda path: path.write_bytes(blank_png()),
+})
+EXPECTED.update({
+    "not_ole.doc": (DocumentReadError, "not a Word 97-2003 .doc: not an OLE2 compound file"),
+    "truncated.doc": (DocumentReadError, "not a valid .doc (truncated or corrupt)"),
+    "encrypted.doc": (EncryptedDocumentError, ".doc is password-protected; remove the password first"),
+    "ole_not_word.doc": (DocumentReadError, "not a Word document: the file has no WordDocument stream"),
+    "nested.rtf": (DocumentReadError, "RTF groups nested over 200 deep"),
+    "par_flood.rtf": (LimitExceededError, "extracted text length is 500,001, over the 500,000 limit"),
+    "hidden_v.rtf": (READ, VISIBLE_FRAGMENT),
+    "hidden_rtf_as.txt": (READ, VISIBLE_FRAGMENT),
+    "hidden_css.html": (READ, VISIBLE_FRAGMENT),
+    "hidden_html_as.txt": (READ, VISIBLE_FRAGMENT),
+    "deep_nesting.html": (READ, READ_FRAGMENT),
+    "tag_flood.html": (DocumentReadError, "HTML has 400,002 tags"),
+    "xxe.odt": (DocumentReadError, "ODT XML declares a DOCTYPE (entities refused): content.xml"),
+    "not_a_zip.odt": (DocumentReadError, "not an ODT: not a zip archive"),
+    "bomb.png": (LimitExceededError, "image size in pixels is 10,000,000,000, over the 40,000,000 limit"),
+    "truncated.png": (DocumentReadError, "cannot read image"),
+    "blank.png": (NoTextLayerError, "no text"),  # OCR finds none, or is not installed: both say so
+})
+if __import__("shutil").which("tesseract"):
+    EXPECTED["image_only.pdf"] = (READ, READ_FRAGMENT)  # OCR reads the pixels
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
