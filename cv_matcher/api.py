@@ -84,7 +84,7 @@ def analyse(document: Document, *, kind: str = "cv", lexicon: Lexicon | str | Pa
     if kind == "auto":
         kind = detect_kind(document)
     evidence = find_evidence(document, lex, doc_kind=kind)
-    pay = find_pay(document.text, lex.pay.get("grades"))
+    pay = find_pay(document.text, lex.pay.get("grades"), lex.pay)
     years = experience_years(document)
     title = recent_title(document, evidence)
     headline = _headline(document, kind, evidence, title)

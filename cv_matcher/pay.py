@@ -156,13 +156,26 @@ def _has_period(text: str) -> bool:
     return bool(re.search(r"per |/|p\.?a|p/?[dh]|hour|day|annum|year", text, re.I))
 
 
-def find_pay(text: str, grades: Mapping[str, list[float]] | None = None) -> Pay | None:
-    """The document's pay: the first plausible figure on a line that talks about pay."""
+def _money_not_pay(pay: Pay, line: str, settings: Mapping[str, Any]) -> bool:
+    """A budget, a contract's value or a scheme's cost, not what the job pays: a money word just
+    before the figure ("budgets of £250k-£900k") with no pay word, or a yearly figure above any
+    salary the ladder knows (ladder.toml [pay] max_annual)."""
+    before = line[max(0, pay.start - 60):pay.start].lower()
+    cues = settings.get("not_pay_cues", ())
+    if cues and not re.search(r"salary|rate|pay|wage", before) and any(re.search(rf"\b{re.escape(c)}\b", before) for c in cues):
+        return True
+    ceiling = settings.get("max_annual")
+    return bool(ceiling) and pay.period == "year" and pay.max > float(ceiling)
+
+
+def find_pay(text: str, grades: Mapping[str, list[float]] | None = None, settings: Mapping[str, Any] | None = None) -> Pay | None:
+    """The document's pay: the first plausible figure on a line that talks about pay. `settings`
+    (ladder.toml [pay]) tell budgets from pay."""
     for line_m in re.finditer(r"[^\n]+", text):
         line = line_m.group(0)
         if not SALARY_CUE.search(line):
             continue
-        candidates = _line_candidates(line)
+        candidates = [p for p in _line_candidates(line) if not (settings and _money_not_pay(p, line, settings))]
         if candidates:
             pay = candidates[0]
             emp, ir35 = _employment(text, line)

@@ -12,6 +12,7 @@ All numbers come from the lexicon (ladder.toml [scoring]); nothing here knows a 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
@@ -22,6 +23,7 @@ from .models import Evidence, LevelScore
 from .pay import Pay, level_fit
 
 COUNTED_STATUS = {"held", "essential", "desirable", None}
+SETTING_BREAK = re.compile(r"[,;:()]| to | by | for | including | providing | who | which | that ")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,85 @@ def _supporting_role(term: Term, mentions: list[Evidence], text: str, lexicon: L
     return tuple((rank, w * factor if rank > 2 else w) for rank, w in term.levels)
 
 
+def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
+    """Whether a finding names the role's setting rather than its own work: the employer's line,
+    the team it joins, the person it reports or escalates to ("reporting to the Head of PMO",
+    "join our Project Management Office"). Certifications are never setting."""
+    ctx = lexicon.context
+    clause_cues = tuple(ctx.get("setting", ()))
+    near_cues = tuple(ctx.get("setting_near", ()))
+    if not clause_cues and not near_cues:
+        return lambda ev: False
+    from .matching.context import clause, has_cue
+
+    def test(ev: Evidence) -> bool:
+        if ev.kind == "certification":
+            return False
+        if ev.kind == "title" and _plural_title(ev.text):
+            return True  # "Project Managers", "Heads of PMO": the people around the role, not its title
+        before, left = clause(text, ev.start, ev.end)
+        before = before[:ev.start - left]
+        if has_cue(before[-14:], near_cues):
+            return True
+        # The cue must govern the finding itself: a few words before it, with no break or verb
+        # phrase between ("report to the Head of PMO", not "report to X, providing project planning").
+        for cue in clause_cues:
+            at = before.rfind(cue)
+            if at >= 0 and has_cue(before[at:], (cue,)):
+                gap = before[at + len(cue):]
+                if len(gap.split()) <= 6 and not SETTING_BREAK.search(gap):
+                    return True
+        return False
+
+    return test
+
+
+def _qualified(headline: Evidence, evidence: Iterable[Evidence], text: str, lexicon: Lexicon) -> bool:
+    """Whether another field's work stands on the title's own line ("Project Coordinator - Live
+    Events"): then the title is that field's, and says nothing of a project office."""
+    line_start = text.rfind("\n", 0, headline.start) + 1
+    line_end = text.find("\n", headline.end)
+    line_end = len(text) if line_end < 0 else line_end
+    return any(line_start <= e.start < line_end and lexicon.terms[e.term_id].family == "other" for e in evidence)
+
+
+def _projects_named(title: str, lexicon: Lexicon) -> bool:
+    """Whether a title names project work itself ("Project Support Officer", "PMO Lead"); a bare
+    "programme" or "portfolio" is as often a clinical, training or research one."""
+    words = lexicon.context.get("project_title_words", ())
+    from .matching.context import has_cue
+
+    return not words or has_cue(title.lower(), words)
+
+
+def _plural_title(text: str) -> bool:
+    """Whether a title names several people: its head noun (the first word of "X of Y", else the
+    last word) is a plural."""
+    words = text.split()
+    if not words:
+        return False
+    lowered = [w.lower() for w in words]
+    head = words[0] if "of" in lowered[1:] else words[-1]
+    head = head.lower().strip(".,;:()")
+    return len(head) > 3 and head.endswith("s") and not head.endswith(("ss", "us", "is"))
+
+
+def _setting_family(setting_only: Mapping[str, list[Evidence]], own: Mapping[str, list[Evidence]], lexicon: Lexicon,
+                    family_parts: list[tuple[float, str]]) -> float:
+    """A PMO team or title named as the setting says the document is PMO-family (a little), never
+    which level: it adds family evidence at scoring.setting_family_factor and no level points."""
+    factor = float(lexicon.scoring.get("setting_family_factor", 0.3))
+    gain = 0.0
+    for term_id, mentions in setting_only.items():
+        term = lexicon.terms[term_id]
+        if term_id in own or term.family != "pmo" or not term.pmo:
+            continue
+        g = term.pmo * factor * (max(w for _, w in term.levels) if term.levels else 1.0)
+        gain += g
+        family_parts.append((g, f"{term.label} ('{mentions[0].text}', the setting)"))
+    return gain
+
+
 def _years_fit(years: float, lexicon: Lexicon) -> dict[int, float]:
     fits = {}
     for lvl in lexicon.levels:
@@ -90,13 +171,16 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
                  recency: Callable[..., float] | None = None, kind: str = "cv") -> Verdict:
     """The verdict for one document; see the module docstring for the rules. `recency(offset)`
     weighs a finding by how recent its job is (experience.recency); the latest mention counts."""
+    evidence = tuple(evidence)
     s = lexicon.scoring
     kind_factor: Mapping[str, float] = s.get("kind_factor", {})
     against_w: Mapping[str, float] = s.get("family_against", {})
     by_term: dict[str, list[Evidence]] = defaultdict(list)
+    setting_only: dict[str, list[Evidence]] = defaultdict(list)
+    is_setting = _setting_test(text, lexicon)
     for ev in evidence:
         if ev.status in COUNTED_STATUS:
-            by_term[ev.term_id].append(ev)
+            (setting_only if is_setting(ev) else by_term)[ev.term_id].append(ev)
     points: dict[int, float] = defaultdict(float)
     contributions: dict[str, dict[int, float]] = {}
     family = against = 0.0
@@ -128,6 +212,18 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
         contributions[term_id] = {rank: factor * w for rank, w in levels}
         for rank, w in levels:
             points[rank] += factor * w
+    family += _setting_family(setting_only, by_term, lexicon, family_parts)
+    if headline is not None and headline.term_id in by_term:
+        # The role's own title (an advert's first line, a CV's latest job) says what the job is.
+        head = lexicon.terms[headline.term_id]
+        if head.family == "pmo" and head.pmo and _projects_named(headline.text, lexicon) and not _qualified(headline, evidence, text, lexicon):
+            bonus = float(s.get("headline_family_bonus", 0.0))
+            family += bonus
+            family_parts.append((bonus, f"the role's own title is '{headline.text}'"))
+        elif head.family != "pmo" and against_w.get(head.family, 0.0) > 0 and (recency is None or recency(headline.start, either_side=True) >= 0.99):
+            bonus = float(s.get("headline_against_bonus", 0.0))
+            against += bonus
+            family_parts.append((-bonus, f"the role's own title is '{headline.text}'"))
     if pay is not None:
         contributions["pay"] = _spread(level_fit(pay, lexicon.pay.get("bands", {}), lexicon.pay), float(kind_factor.get("pay", 1.5)))
     if years is not None:
@@ -156,8 +252,13 @@ def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str,
         # levels above the best needs nearly all of them.
         near, far = float(s.get("dominance", 0.7)), float(s.get("dominance_far", 0.95))
         top = points.get(best, 0.0)
+        # Climbing above the best level takes that level's own work: its duties, not the spread of
+        # a title's prior or a pay band that straddles two levels.
+        work = _work_points(lexicon, contributions)
         chosen = max((r for r in ranks if r >= best and points.get(r, 0.0) >= max(float(s.get("min_level_points", 1.0)),
-                                                                                 (near if r - best <= 1 else far) * top)), default=best)
+                                                                                 (near if r - best <= 1 else far) * top)
+                      and (r == best or work.get(r, 0.0) >= float(s.get("climb_work_share", 0.0)) * max(work.get(best, 0.0), 1e-9))),
+                     default=best)
     family_share = family / (family + against + float(s.get("family_min_points", 2.0)))
     scores = [LevelScore(0, lexicon.level(0).id, lexicon.level(0).label, round(0.0 if is_family else 1.0 - family_share, 3), 0.0)]
     for r in ranks:
@@ -171,6 +272,16 @@ def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str,
     family_parts.sort(key=lambda p: -abs(p[0]))
     reasons = (_family_reason(family, against, is_family, family_parts),) + (scores[chosen].reasons if chosen else ())
     return Verdict(chosen, confidence, tuple(scores), round(family, 3), round(against, 3), reasons, contributions, alt, call)
+
+
+def _work_points(lexicon: Lexicon, contributions: Mapping[str, Mapping[int, float]]) -> dict[int, float]:
+    """Points per level from duties alone."""
+    out: dict[int, float] = defaultdict(float)
+    for key, per in contributions.items():
+        if key in lexicon.terms and lexicon.terms[key].kind == "duty":
+            for r, v in per.items():
+                out[r] += v
+    return out
 
 
 def _call(points: Mapping[int, float], chosen: int, best: int, family: float, against: float, is_family: bool,

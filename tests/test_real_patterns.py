@@ -1,0 +1,97 @@
+"""Issue 10's patterns of real documents, each as short real-looking texts: the level they must get
+and the evidence that must (or must not) count. Table-driven: (text, kind, level, must, must_not)
+where `must` / `must_not` are (term id, counts?) checks on the level evidence."""
+from __future__ import annotations
+
+import pytest
+
+from cv_matcher.api import analyse, report
+from cv_matcher.models import Document
+from cv_matcher.pay import find_pay
+from cv_matcher.sections import split_sections
+
+
+def _analyse(text: str, kind: str):  # noqa: ANN202 - Analysis
+    doc = Document(source="case.txt", text=text, sections=split_sections(text))
+    return analyse(doc, kind=kind)
+
+
+def _level_terms(an) -> set[str]:  # noqa: ANN001
+    """Terms that added level points (the setting adds none)."""
+    return {key for key, per in an.verdict.contributions.items() if any(v > 0 for v in per.values())}
+
+
+CASES = [
+    # 1. Mentions are not duties: the team the role joins and the person it reports to.
+    ("mention: reporting line and team name",
+     "Finance Assistant\nEmployer: Northern Power Networks\n\nYou'll join our Project Management Office team as a finance assistant, "
+     "reporting to the Head of PMO.\nYou will process invoices, reconcile supplier statements and post journals in Sage.\n"
+     "You will run the purchase ledger and chase aged debt.\n", "advert", 0,
+     (), ("title-pmo-manager", "programme-support")),
+    ("mention: escalation to the Programme Manager is not programme management",
+     "Project Administrator\n\nYou will take minutes at project meetings, maintain the RAID log and action log, provide "
+     "diary management for the team and keep the document library in order. You will escalate issues to the Programme Manager.\n", "advert", 1,
+     ("minute-taking", "diary-management"), ("title-programme-manager",)),
+    # 2. The admin tier: a short administrator advert whose admin work supports projects.
+    ("admin tier: short project administrator advert",
+     "Project Administrator\nSalary: £21,500 per annum\n\nWe need an organised administrator to support our transformation projects: "
+     "arrange meetings, take minutes and keep the action log up to date.\n", "advert", 1, ("minute-taking",), ()),
+    # 3. Non-PMO documents with PMO words.
+    ("look-alike: finance 'project coordinator' doing bookkeeping",
+     "Accounts Assistant\n\nBookkeeping for a small firm: accounts payable, accounts receivable, bank reconciliation and VAT returns in "
+     "Xero. Month-end close and payroll support. Occasionally helped a project coordinator with invoices.\n", "cv", 0, (), ()),
+    # 4. A delivery Project Manager of one large project is not a PMO role.
+    ("delivery PM of one large project",
+     "Project Manager\n\nYou will be accountable for delivering a £12m hospital wing: lead the design team and contractors, own the "
+     "budget, the programme and the client relationship through to handover. Manage the project team and report to the board.\n",
+     "advert", 0, (), ()),
+    # 5. Title variants of real text.
+    ("title variant: Programme Management Office (PMO) Manager",
+     "Programme Management Office (PMO) Manager\n\nYou will set up and run the PMO, define the governance framework and standards, "
+     "manage a team of PMO analysts and report portfolio status to the executive board.\n", "advert", 4, ("title-pmo-manager",), ()),
+    # 7. Budgets are not pay.
+    ("budgets are not pay",
+     "Project Coordinator\n\nYou will coordinate several small projects at once, be the main point of contact for the customer, "
+     "book engineers and track milestones. The projects have budgets of £250k-£900k.\nSalary: £27,000 per annum\n", "advert", 2,
+     ("point-of-contact",), ()),
+]
+
+
+@pytest.mark.parametrize("name, text, kind, level, must, must_not", CASES, ids=[c[0] for c in CASES])
+def test_real_document_patterns(name: str, text: str, kind: str, level: int, must: tuple[str, ...], must_not: tuple[str, ...]) -> None:
+    an = _analyse(text, kind)
+    assert an.verdict.rank == level, an.verdict.reasons
+    counted = _level_terms(an)
+    for term in must:
+        assert term in counted, (term, sorted(counted))
+    for term in must_not:
+        assert term not in counted, (term, sorted(counted))
+
+
+def test_budget_figures_are_not_pay() -> None:
+    from cv_matcher.lexicon import cached_lexicon
+
+    settings = cached_lexicon(None).pay
+    assert find_pay("Managed project budgets of £250k-£900k across 12 projects.", None, settings) is None
+    assert find_pay("Each scheme is typically £50k-£400k.", None, settings) is None
+    pay = find_pay("Budget holder for £2m of spend.\nSalary: £31,000 - £34,000 per annum", None, settings)
+    assert pay is not None and (pay.min, pay.max) == (31000, 34000)
+
+
+def test_plural_titles_are_the_people_around_the_role() -> None:
+    an = _analyse("PMO Analyst\n\nYou will support our project managers and heads of PMO with consolidated weekly reporting, "
+                  "maintain the RAID log and run change control across the portfolio.\n", "advert")
+    assert an.verdict.rank == 3, an.verdict.reasons
+    assert "title-pmo-manager" not in _level_terms(an)
+    assert an.verdict.against_points == 0.0  # "project managers" is not a delivery-track title here
+
+
+def test_confidence_and_alternative_are_reported() -> None:
+    an = _analyse("Project Support Officer\nSalary: £24,000 per annum\n\nArrange meetings, take minutes, keep the RAID log and "
+                  "produce the weekly highlight report for the programme board.\n", "advert")
+    rep = report(an)
+    level = rep["level"]
+    assert 0.05 <= level["confidence"] <= 0.98
+    if "alternative" in level:
+        assert level["alternative"]["rank"] != level["rank"]
+        assert 0 < level["alternative"]["probability"] < 1 - level["confidence"] + 1e-9
