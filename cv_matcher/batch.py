@@ -194,7 +194,8 @@ def _now() -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    # Our errors are already one printable line (a name's double space kept, so it still names the file).
+    return text if text.isprintable() else " ".join(printable(text).split())
 
 
 def _failure(message: str, kind: str, read_ms: float = 0.0, analyse_ms: float = 0.0) -> Outcome:

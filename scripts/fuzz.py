@@ -373,7 +373,7 @@ def hostile_name(rng: random.Random) -> bytes:
     parts = [rng.choice(NAME_PARTS) for _ in range(rng.randint(1, 5))]
     if rng.random() < 0.5:
         parts.insert(0, rng.choice([b"=", b"+", b"-", b"@", b"\t", b"\r"]))
-    name = b"".join(parts)[:230] + rng.choice(NAME_SUFFIXES)
+    name = (b"".join(parts)[:230] + rng.choice(NAME_SUFFIXES)).replace(b"/", b"_").replace(b"\0", b"_")
     return name if name not in (b".", b"..") else b"x" + name
 
 
@@ -447,6 +447,7 @@ def _outputs_problems(records: list[Any], where: str) -> list[str]:
     bidi character, and no CSV cell may start like a formula."""
     import csv as csv_module
 
+    import cv_matcher.cli  # noqa: F401  (batch_cli is imported through cli: they import each other)
     from cv_matcher.batch_cli import render, summary_lines
 
     problems = []
