@@ -176,6 +176,7 @@ def test_pages_and_security_headers(client: TestClient) -> None:
         csp = resp.headers["content-security-policy"]
         assert "default-src 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp.split("style-src")[0]
         assert resp.headers["x-content-type-options"] == "nosniff" and resp.headers["x-frame-options"] == "DENY"
+        assert resp.headers["referrer-policy"] == "same-origin"  # not no-referrer: Chromium would then post Origin: null
         assert "<script src=\"/static/app.js\"" in resp.text and "<script>" not in resp.text  # no inline script
     assert client.get("/static/app.js").headers["content-type"].startswith("text/javascript")
     assert "pre.doc-text" in client.get("/static/app.css").text

@@ -111,7 +111,8 @@ class Guard:
             await error_response(path, 400, "unknown host name: open this app by the address it printed", self.templates)(scope, receive, send)
             return
         origin = headers.get("origin")
-        # "null" too: a sandboxed frame on any site sends it, so it proves nothing.
+        # "null" too: a sandboxed frame on any site sends it, so it proves nothing. (Our own pages send
+        # their origin: Referrer-Policy is same-origin; with no-referrer Chromium would send "null".)
         if scope.get("method") not in ("GET", "HEAD") and origin and (origin == "null" or not self._host_ok(urlsplit(origin).netloc)):
             await error_response(path, 403, "request from another site's page refused", self.templates)(scope, receive, send)
             return
@@ -129,7 +130,7 @@ class Guard:
                 raw = list(message.get("headers", []))
                 names = {k.lower() for k, _ in raw}
                 extra = {b"content-security-policy": CSP.encode(), b"x-content-type-options": b"nosniff",
-                         b"referrer-policy": b"no-referrer", b"x-frame-options": b"DENY", b"cache-control": b"no-store"}
+                         b"referrer-policy": b"same-origin", b"x-frame-options": b"DENY", b"cache-control": b"no-store"}
                 raw += [(k, v) for k, v in extra.items() if k not in names]
                 message = {**message, "headers": raw}
             await send(message)
