@@ -7,19 +7,25 @@ or punctuation, so "Prince 2 Practioner" meets "PRINCE2 Practitioner" and "MS-Pr
 
 Speed: an n-gram is only scored against the aliases it could match. `fuzz.ratio` can only reach
 a cut-off c when the lengths are close enough (|a - b| <= (1 - c/100)(a + b), as every extra
-character costs one edit), and a hit must have the alias's short words exactly; so the n-grams of
-one length and one set of short words are scored, in one `process.cdist` call, against the
-aliases of compatible lengths with the same short words. Identical n-grams are scored once. The
-hits are those that scoring every n-gram against every alias gives.
+character costs one edit), and a hit must have the alias's short words exactly. So the index
+keeps, per n-gram size, short words and key length, the aliases (by group) that such an n-gram
+could match, and an n-gram with none is dropped before its key is even cut from the text (most
+are). The n-grams left are scored in one `process.cdist` call per group, key length and short
+words (identical keys once), or, for the many small ones, all together in one `process.cpdist`
+call. The hits are those that scoring every n-gram against every alias gives
+(tests/test_speedups.py compares them).
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from itertools import accumulate, combinations
+from typing import TYPE_CHECKING, NamedTuple
 
-from .normalise import fuzzy_key
+from .normalise import fuzzy_key, short_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -29,6 +35,8 @@ if TYPE_CHECKING:
 MIN_ALIAS_CHARS = 7  # short strings ("PMP", "CSM") are too easy to hit by accident
 MAX_NGRAM = 5
 PHRASE_BREAKS = frozenset("\n:;|•()[],")
+_PHRASE_BREAK = re.compile("[" + re.escape("".join(sorted(PHRASE_BREAKS))) + "]")
+SMALL_CALL = 24  # score a group's n-grams of one length and short words by cpdist below this many pairs
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,52 +55,99 @@ def _reaches(key_length: int, cutoff: float, length: int) -> bool:
     return abs(key_length - length) <= (1 - (cutoff - 0.5) / 100) * (key_length + length) + 1e-9
 
 
+def sizes_for(n: int) -> list[int]:
+    """The n-gram sizes that meet a group of aliases of n words: n-1, n and n+1 words."""
+    return sorted({max(1, n - 1), n, n + 1})
+
+
+class _Bucket:
+    """A group's keys that an n-gram of one key length and one set of short words could match."""
+
+    __slots__ = ("group", "length", "shorts", "indices", "keys", "cutoff")
+
+    def __init__(self, group: int, length: int, shorts: frozenset[str], indices: list[int], keys: list[str], cutoff: float) -> None:
+        self.group, self.length, self.shorts = group, length, shorts
+        self.indices, self.keys, self.cutoff = indices, keys, cutoff
+
+
 @dataclass(frozen=True)
 class FuzzyIndex:
     by_words: dict[int, tuple[list[str], list[tuple[str, str, float]]]]  # n words -> (keys, (term, alias, cutoff))
-    # n words -> the keys by (key length, cut-off): the query lengths that can reach them, and
-    # their indices by the short words of their alias. Built on first use.
-    _buckets: dict[int, list[tuple[int, int, dict[frozenset[str], list[int]]]]] = field(default_factory=dict, compare=False, repr=False)
-    _near: dict[tuple[int, int], dict[frozenset[str] | None, list[int]]] = field(default_factory=dict, compare=False, repr=False)
+    # Built on first use: short words -> the keys of aliases with them: (group, n words, the
+    # query lengths that can reach the key (lo, hi), its index in the group)
+    _keys: dict[frozenset[str], list[tuple[int, int, int, int, int]]] = field(default_factory=dict, compare=False, repr=False)
+    # short words -> per n-gram size, key length -> the _Buckets of the groups such an n-gram meets
+    _tables: dict[frozenset[str], tuple[dict[int, tuple[_Bucket, ...]], ...]] = field(default_factory=dict, compare=False, repr=False)
+    _bucket_of: dict[tuple[int, int, frozenset[str]], _Bucket] = field(default_factory=dict, compare=False, repr=False)
+    _cutoffs: list[float] = field(default_factory=list, compare=False, repr=False)
+    _parts: set[frozenset[str]] = field(default_factory=set, compare=False, repr=False)
 
-    def keys_near(self, n: int, length: int) -> dict[frozenset[str] | None, list[int]]:
-        """Indices of group n's keys that a query of `length` characters could match (see
-        _reaches), by the short words of their alias (None: all of them)."""
-        found = self._near.get((n, length))
+    def tables(self, shorts: frozenset[str]) -> tuple[dict[int, tuple[_Bucket, ...]], ...] | None:
+        """For n-grams with these short words: per size (0 to MAX_NGRAM + 1 words), key length ->
+        the buckets (one per group that meets this size) of the keys they could match (see
+        _reaches). None when no alias has these short words (a text's n-grams have endless others:
+        only those of aliases are kept)."""
+        found = self._tables.get(shorts)
         if found is None:
-            found = {}
-            for lo, hi, by_shorts in self._buckets_of(n):
-                if lo <= length <= hi:
-                    for shorts, indices in by_shorts.items():
-                        found.setdefault(shorts, []).extend(indices)
-            if found:
-                found[None] = sorted(i for indices in found.values() for i in indices)
-                for indices in found.values():
-                    indices.sort()
-            self._near[(n, length)] = found
+            keys = self.alias_shorts().get(shorts)
+            if keys is None:
+                return None
+            by_size: list[dict[int, dict[int, list[int]]]] = [{} for _ in range(MAX_NGRAM + 2)]
+            for group, n, lo, hi, index in keys:
+                for size in sizes_for(n):
+                    by_length = by_size[size]
+                    for length in range(lo, hi + 1):
+                        by_length.setdefault(length, {}).setdefault(group, []).append(index)
+            found = self._tables[shorts] = tuple(
+                {length: tuple(self._bucket(group, length, shorts, indices) for group, indices in sorted(groups.items()))
+                 for length, groups in by_length.items()} for by_length in by_size)
         return found
 
-    def _buckets_of(self, n: int) -> list[tuple[int, int, dict[frozenset[str], list[int]]]]:
-        buckets = self._buckets.get(n)
-        if buckets is None:
-            keys, meta = self.by_words[n]
-            grouped: dict[tuple[int, float], dict[frozenset[str], list[int]]] = {}
-            for i, (key, (_, alias, cutoff)) in enumerate(zip(keys, meta)):
-                grouped.setdefault((len(key), cutoff), {}).setdefault(short_words(alias), []).append(i)
-            buckets = []
-            for (size, cutoff), by_shorts in grouped.items():
-                slack = 1 - (cutoff - 0.5) / 100
-                # The lengths that reach it form an interval around size; start from its ends
-                # (solved without the 1e-9) and step until _reaches agrees.
-                lo = max(0, int(size * (1 - slack) / (1 + slack)) - 2)
-                while not _reaches(size, cutoff, lo):
-                    lo += 1
-                hi = int(size * (1 + slack) / (1 - slack)) + 2 if slack < 1 else 10 * size + 10
-                while not _reaches(size, cutoff, hi):
-                    hi -= 1
-                buckets.append((lo, hi, by_shorts))
-            self._buckets[n] = buckets
-        return buckets
+    def alias_shorts(self) -> dict[frozenset[str], list[tuple[int, int, int, int, int]]]:
+        """The short words of the aliases -> their keys (see _keys)."""
+        if not self._keys:
+            for group, (n, (keys, meta)) in enumerate(self.by_words.items()):
+                for index, (key, (_, alias, cutoff)) in enumerate(zip(keys, meta)):
+                    lo, hi = _reach(len(key), cutoff)
+                    self._keys.setdefault(short_words(alias), []).append((group, n, lo, hi, index))
+        return self._keys
+
+    def short_parts(self) -> set[frozenset[str]]:
+        """Every subset of the short words of an alias: an n-gram with other short words can
+        match no alias, nor can any n-gram that holds it."""
+        if not self._parts:
+            for shorts in self.alias_shorts():
+                items = sorted(shorts)
+                self._parts.update(frozenset(c) for k in range(len(items) + 1) for c in combinations(items, k))
+        return self._parts
+
+    def _bucket(self, group: int, length: int, shorts: frozenset[str], indices: list[int]) -> _Bucket:
+        """The one _Bucket of (group, key length, short words), shared by every n-gram size."""
+        bucket = self._bucket_of.get((group, length, shorts))
+        if bucket is None:
+            keys, meta = list(self.by_words.values())[group]
+            indices = sorted(set(indices))
+            if not self._cutoffs:  # each group's lowest cut-off: its scores are computed with it
+                self._cutoffs.extend(min(m[2] for m in meta) for _, meta in self.by_words.values())
+            cutoff = self._cutoffs[group]  # each hit is checked against its own term's
+            bucket = self._bucket_of[(group, length, shorts)] = _Bucket(group, length, shorts, indices, [keys[i] for i in indices], cutoff)
+        return bucket
+
+
+
+@lru_cache(maxsize=4096)
+def _reach(size: int, cutoff: float) -> tuple[int, int]:
+    """The query lengths (lo, hi) that can reach `cutoff` against a key of `size` characters: an
+    interval around size. Start from its ends (solved without the 1e-9) and step until _reaches
+    agrees."""
+    slack = 1 - (cutoff - 0.5) / 100
+    lo = max(0, int(size * (1 - slack) / (1 + slack)) - 2)
+    while not _reaches(size, cutoff, lo):
+        lo += 1
+    hi = int(size * (1 + slack) / (1 - slack)) + 2 if slack < 1 else 10 * size + 10
+    while not _reaches(size, cutoff, hi):
+        hi -= 1
+    return lo, hi
 
 
 @lru_cache(maxsize=8)
@@ -114,121 +169,177 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
 
 def _words(doc: "Doc", text: str) -> list[tuple[int, int, int]]:
     """(token index, start char, end char) of each token that holds a letter or digit."""
-    from .pipeline import token_spans
+    from .pipeline import doc_info
 
-    out = []
-    for i, (idx, end) in enumerate(token_spans(doc)):
-        token = text[idx:end]
-        stripped = token.strip("/\\|()[]{}<>:;,.!?\"'*•-–—")
-        if any(c.isalnum() for c in stripped):
-            start = idx + token.index(stripped)
-            out.append((i, start, start + len(stripped)))
-    return out
+    return [w[:3] for w in doc_info(doc).words]
 
 
-class _Grams(NamedTuple):
-    spans: list[tuple[int, int]]  # the n-grams of one size, in text order: (start, end)
-    # key length -> short words (None: not known) -> fuzzy key -> indices into spans
-    by_length: dict[int, dict[frozenset[str] | None, dict[str, list[int]]]]
+_key = lru_cache(maxsize=65536)(fuzzy_key)
 
 
-def _grams_by_size(text: str, words: list[tuple[int, int, int]], sizes: Iterable[int]) -> dict[int, _Grams]:
-    """The n-grams of n words for each size n, with their fuzzy keys grouped by length, and their
-    short words. An n-gram is text[first word's start:last word's end]; it is a phrase unless its
-    words are far apart (punctuation tokens between them) or a PHRASE_BREAKS character stands
-    between its first word's start and its last word's start (a phrase never runs across lines,
-    list items, brackets or a colon).
-
-    Keys are built from per-word pieces: fuzzy_key keeps characters one by one, so the key of
-    text[a:c] is the key of text[a:b] followed by the key of text[b:c], and an n-gram's key is the
-    key from its first word's start to the second word's start followed by the key of the rest."""
-    # Segments: a phrase never runs across lines, list items, brackets or a colon.
-    lines: list[int] = []
-    line = previous = 0
-    for _, start, _ in words:
-        line += any(ch in PHRASE_BREAKS for ch in text[previous:start])
-        lines.append(line)
-        previous = start
-    pieces = [fuzzy_key(text[w[1]:nxt[1]]) for w, nxt in zip(words, words[1:])]
-    keys = [fuzzy_key(text[w[1]:w[2]]) for w in words]  # keys of the 1-grams, then of the 2-grams, ...
-    # Short words likewise: they are runs of [a-z0-9] and only words hold such characters, so an
-    # n-gram's short words are its words' short words, unless two of its words touch (no
-    # character between them: a run may go on from one into the next). Then: unknown (None).
-    word_shorts = [short_words(text[w[1]:w[2]]) for w in words]
-    touching = [w[2] >= nxt[1] for w, nxt in zip(words, words[1:])]
-    shorts: list[frozenset[str] | None] = list(word_shorts)
-    out: dict[int, _Grams] = {}
-    for n in range(1, max(sizes, default=0) + 1):
-        if n > 1:
-            keys = [piece + key for piece, key in zip(pieces, keys[1:])]
-            shorts = [None if touch or rest is None else (mine | rest if mine and rest else mine or rest)
-                      for touch, mine, rest in zip(touching, word_shorts, shorts[1:])]
-        if n not in sizes:
-            continue
-        spans: list[tuple[int, int]] = []
-        by_length: dict[int, dict[frozenset[str] | None, dict[str, list[int]]]] = {}
-        for i, key in enumerate(keys):
-            first, last = words[i], words[i + n - 1]
-            if last[0] - first[0] > 2 * n or lines[i] != lines[i + n - 1]:
-                continue  # words far apart (punctuation between), or in different segments: not a phrase
-            by_length.setdefault(len(key), {}).setdefault(shorts[i], {}).setdefault(key, []).append(len(spans))
-            spans.append((first[1], last[2]))
-        out[n] = _Grams(spans, by_length)
-    return out
+class _Gram(NamedTuple):
+    key: str
+    size: int  # words
+    first: int  # index of its first word
+    start: int  # character offsets into the text
+    end: int
 
 
-_SHORT_WORD = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]{0,3}[a-z])[a-z0-9]{1,4}(?![a-z0-9])")  # 1-4 chars, at least one letter
+def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[str]]], index: FuzzyIndex) -> dict[_Bucket, list[_Gram]]:
+    """The n-grams that could match an alias, by the buckets of keys they could match: of 1 to
+    MAX_NGRAM + 1 words, phrases, and with a key length and short words that some alias of a group
+    meeting their size allows. `words`: DocInfo.words.
+
+    An n-gram is text[first word's start:last word's end]; it is a phrase unless its words are far
+    apart (punctuation tokens between them) or a PHRASE_BREAKS character stands between its first
+    word's start and its last word's start (a phrase never runs across lines, list items, brackets
+    or a colon).
+
+    Keys are cut from one string: fuzzy_key keeps characters one by one, so the key of text[a:c]
+    is the key of text[a:b] followed by the key of text[b:c], and the key of any n-gram is a slice
+    of the key of the text from the first word on (its length is known before it is cut). Short
+    words likewise: they are runs of [a-z0-9] and only words hold such characters, so an n-gram's
+    short words are its first word's and those of the rest, unless the first two touch (no
+    character between them: a run may go on from one into the next); then they are found in its
+    text. An n-gram whose short words are in no alias's is dead, and so is every longer one that
+    holds it."""
+    count = len(words)
+    pending: dict[_Bucket, list[_Gram]] = defaultdict(list)
+    if not count:
+        return pending
+    tokens, starts, ends, word_keys, word_shorts = (list(column) for column in zip(*words))
+    breaks = [m.start() for m in _PHRASE_BREAK.finditer(text, 0, starts[-1])]
+    # segment of each word: the breaks before its start (two words share one when none is between them)
+    segments = [bisect_left(breaks, start) for start in starts] if breaks else [0] * count
+    between = [_key(text[b:a]) if a - b > 1 or text[b:a] != " " else "" for b, a in zip(ends, starts[1:])] + [""]
+    joined = "".join([k + g for k, g in zip(word_keys, between)])
+    offsets = list(accumulate((len(k) + len(g) for k, g in zip(word_keys, between)), initial=0))  # of each word's key in joined
+    key_ends = [o + len(k) for o, k in zip(offsets, word_keys)]
+    touching = [i for i, (end, start) in enumerate(zip(ends, starts[1:])) if end >= start]
+    tables_of, alias_shorts = index._tables, index.alias_shorts()
+    parts = index.short_parts()  # every subset of an alias's short words
+    dead = _DEAD
+    shorts = [sh if sh in parts else dead for sh in word_shorts]
+    for size in range(1, MAX_NGRAM + 2):
+        span, up = 2 * size, size - 1
+        if size > 1:  # the short words of each n-gram of this size, from those of the size below
+            shorts = [dead if rest is dead or mine is dead else (rest if not mine else mine if not rest else mine | rest)
+                      for mine, rest in zip(shorts_1, shorts[1:])]
+            for i in touching:
+                if i + up < count:
+                    shorts[i] = short_words(text[starts[i]:ends[i + up]])
+            shorts = [sh if sh is dead or sh in parts else dead for sh in shorts]
+        else:
+            shorts_1 = shorts
+        for gram_shorts in set(shorts).difference(tables_of):
+            if gram_shorts in alias_shorts:
+                index.tables(gram_shorts)
+        # with short words and a key length some alias allows; then phrases (words not far apart:
+        # no run of punctuation tokens between them; one segment)
+        for i, buckets in [(i, buckets) for i, gram_shorts, offset, key_end in zip(range(count), shorts, offsets, key_ends[up:])
+                           if (tables := tables_of.get(gram_shorts)) is not None
+                           and (buckets := tables[size].get(key_end - offset)) is not None]:
+            last = i + up
+            if tokens[last] - tokens[i] > span or segments[i] != segments[last]:
+                continue
+            gram = _Gram(joined[offsets[i]:key_ends[last]], size, i, starts[i], ends[last])
+            for bucket in buckets:
+                pending[bucket].append(gram)
+    return pending
 
 
-def short_words(text: str) -> frozenset[str]:
-    """Acronym-sized words ("APM", "MoP", "PMO"): a fuzzy match must keep them exactly, or
-    "MSP Foundation" would pass for "MoP Foundation" and "Professional" for "APM Professional"."""
-    return frozenset(_SHORT_WORD.findall(text.lower()))
+_DEAD = frozenset({"\0"})  # the short words of an n-gram that no alias's hold (never a real short word)
+
+
+_NONZERO = re.compile(rb"[^\0]")
+
+
+def _cdist(queries: list[str], keys: list[str], cutoff: float) -> bytes:
+    """`process.cdist(queries, keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype="uint8")`,
+    row by row as bytes. rapidfuzz's own wrapper costs twice the call it wraps (it converts the
+    dtype and makes a numpy array each time), and most calls find nothing: its C function is
+    called directly where it is there."""
+    from rapidfuzz import fuzz
+
+    cdist, _, uint8 = _rapidfuzz_impl()
+    if uint8 is None:
+        import numpy
+
+        return numpy.asarray(cdist(queries, keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype="uint8")).tobytes()
+    return bytes(memoryview(cdist(queries, keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=uint8)))
+
+
+def _cpdist(left: list[str], right: list[str], cutoff: float) -> bytes:
+    """`process.cpdist(left, right, ...)` (pair by pair) as bytes, as _cdist."""
+    from rapidfuzz import fuzz
+
+    _, cpdist, uint8 = _rapidfuzz_impl()
+    if uint8 is None:
+        import numpy
+
+        return numpy.asarray(cpdist(left, right, scorer=fuzz.ratio, score_cutoff=cutoff, dtype="uint8")).tobytes()
+    return bytes(memoryview(cpdist(left, right, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=uint8)))
+
+
+@lru_cache(maxsize=1)
+def _rapidfuzz_impl() -> tuple:
+    """(cdist, cpdist, UINT8): rapidfuzz's C implementation and its dtype code, or its public
+    functions and None where that module is not there (another rapidfuzz build)."""
+    try:
+        from rapidfuzz.process_cpp_impl import UINT8, cdist, cpdist
+        return cdist, cpdist, UINT8
+    except ImportError:
+        from rapidfuzz import process
+
+        return process.cdist, process.cpdist, None
 
 
 def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[FuzzyHit]:
     """Each group of aliases of n words meets the text's n-grams of n-1, n and n+1 words; a hit
     scores at least its term's cut-off and keeps the alias's short words exactly. `text` is
-    doc.text when the caller has it (a Doc rebuilds its text on each access)."""
-    from rapidfuzz import fuzz, process
-
+    doc.text when the caller has it (a Doc rebuilds its text on each access). Hits are in the
+    order one full queries x keys matrix per group would list them: by group, n-gram size,
+    position, key."""
     text = doc.text if text is None else text
-    words = _words(doc, text)
-    sizes_of = {n: sorted({max(1, n - 1), n, n + 1}) for n in index.by_words}
-    by_size = _grams_by_size(text, words, {size for sizes in sizes_of.values() for size in sizes})
-    # (group, n-gram's position in the group's queries, key, score, n-gram span): sorted, the
-    # order in which one full queries x keys matrix per group would list them
-    found: list[tuple[int, int, int, float, tuple[int, int]]] = []
-    for group, (n, (keys, meta)) in enumerate(index.by_words.items()):
-        offsets: dict[int, int] = {}
-        position = 0
-        for size in sizes_of[n]:  # the group's queries: these sizes' n-grams one after the other
-            offsets[size] = position
-            position += len(by_size[size].spans)
-        cutoff = min(m[2] for m in meta)
-        for length in {length for size in offsets for length in by_size[size].by_length}:
-            near_by_shorts = index.keys_near(n, length)
-            if not near_by_shorts:
-                continue
-            for shorts in {shorts for size in offsets for shorts in by_size[size].by_length.get(length, ())}:
-                near = near_by_shorts.get(shorts)
-                if not near:
-                    continue
-                rows = [(size, key) for size in offsets for key in by_size[size].by_length.get(length, {}).get(shorts, ())]
-                scores = process.cdist([key for _, key in rows], [keys[i] for i in near], scorer=fuzz.ratio,
-                                       score_cutoff=cutoff, dtype="uint8")
-                for row, col in zip(*scores.nonzero()):
-                    size, key = rows[row]
-                    sized = by_size[size]
-                    found += [(group, offsets[size] + gi, near[col], float(scores[row, col]), sized.spans[gi])
-                              for gi in sized.by_length[length][shorts][key]]
+    from .pipeline import doc_info
+
+    pending = _candidate_grams(text, doc_info(doc).words, index)
+    found: list[tuple[int, int, int, int, float, _Gram]] = []  # (group, size, first word, key, score, n-gram)
+
+    def add(bucket: _Bucket, gram: _Gram, col: int, score: float) -> None:
+        key_index = bucket.indices[col]
+        found.append((bucket.group, gram.size, gram.first, key_index, score, gram))
+
+    # Few pairs: one cpdist call for all of them (per cut-off); else one cdist call per bucket.
+    small: dict[float, tuple[list[str], list[str], list[tuple[_Bucket, _Gram, int]]]] = {}
+    for bucket, grams in pending.items():
+        keys = bucket.keys
+        if len(grams) * len(keys) < SMALL_CALL:
+            left, right, where = small.setdefault(bucket.cutoff, ([], [], []))
+            columns = range(len(keys))
+            for gram in grams:
+                left.extend([gram.key] * len(keys))
+                right.extend(keys)
+                where.extend([(bucket, gram, col) for col in columns])
+            continue
+        scores = _cdist([gram.key for gram in grams], keys, bucket.cutoff)
+        if scores.strip(b"\0"):
+            width = len(keys)
+            for cell in _NONZERO.finditer(scores):
+                row, col = divmod(cell.start(), width)
+                add(bucket, grams[row], col, float(scores[cell.start()]))
+    for cutoff, (left, right, where) in small.items():
+        scores = _cpdist(left, right, cutoff)
+        for cell in _NONZERO.finditer(scores):
+            bucket, gram, col = where[cell.start()]
+            add(bucket, gram, col, float(scores[cell.start()]))
     groups = list(index.by_words.values())
     hits: list[FuzzyHit] = []
-    for group, _, ai, score, (start, end) in sorted(found, key=lambda f: f[:3]):
-        term_id, alias, term_cutoff = groups[group][1][ai]
+    for group, _, _, key_index, score, gram in sorted(found, key=lambda f: f[:4]):
+        term_id, alias, term_cutoff = groups[group][1][key_index]
         if score < term_cutoff:
             continue
-        if short_words(text[start:end]) != short_words(alias):
+        if short_words(text[gram.start:gram.end]) != short_words(alias):
             continue
-        hits.append(FuzzyHit(term_id, alias, start, end, score))
+        hits.append(FuzzyHit(term_id, alias, gram.start, gram.end, score))
     return hits

@@ -44,3 +44,26 @@ _FUZZY_STRIP = re.compile(r"[^a-z0-9+]+")
 def fuzzy_key(text: str) -> str:
     """The form compared by rapidfuzz: lower case letters and digits only ("Prince 2" == "prince2")."""
     return _FUZZY_STRIP.sub("", text.lower())
+
+
+_SHORT_WORD = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]{0,3}[a-z])[a-z0-9]{1,4}(?![a-z0-9])")  # 1-4 chars, at least one letter
+
+
+@lru_cache(maxsize=65536)
+def short_words(text: str) -> frozenset[str]:
+    """Acronym-sized words ("APM", "MoP", "PMO"): a fuzzy match must keep them exactly, or
+    "MSP Foundation" would pass for "MoP Foundation" and "Professional" for "APM Professional"."""
+    return frozenset(_SHORT_WORD.findall(text.lower()))
+
+
+WORD_STRIP = "/\\|()[]{}<>:;,.!?\"'*•-–—"  # stripped from a token to find its word
+
+
+def word_in_token(token: str) -> tuple[int, int] | None:
+    """(start, end) of the word in a token (the token stripped of WORD_STRIP), or None when it
+    holds no letter or digit: the words typo matching builds its n-grams of."""
+    stripped = token.strip(WORD_STRIP)
+    if any(c.isalnum() for c in stripped):
+        start = token.index(stripped)
+        return start, start + len(stripped)
+    return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .normalise import norm_word
+from .normalise import fuzzy_key, norm_word, short_words, word_in_token
 
 if TYPE_CHECKING:  # spaCy is imported lazily: `--help` and text reading must not pay for it
     from spacy.matcher import Matcher, PhraseMatcher
@@ -165,18 +165,18 @@ def _without_hyphen_infix(infixes: Iterable[str]) -> list[str]:
 def make_doc(text: str) -> "Doc":
     """Tokenise and set each token's NORM to the normalised word form (in one array write: a
     Token object per token costs more than the normalising). The text, the tokens' character
-    offsets and their norms are kept with the Doc (doc_info): the matchers read them there rather
-    than through Token and Span objects."""
+    offsets, their norms and the words typo matching reads are kept with the Doc (doc_info): the
+    matchers read them there rather than through Token and Span objects."""
     import numpy
 
     from spacy.attrs import NORM
 
     doc = tokenizer()(text)
     spans = token_spans(doc) if len(doc) else []
-    norms = [_norm_of(text[start:end]) for start, end in spans]
+    infos = [_token_of(text[start:end]) for start, end in spans]
     if spans:
-        doc.from_array([NORM], numpy.array([n[1] for n in norms], dtype="uint64"))
-    doc.user_data[_DOC_INFO] = DocInfo(text, spans, [n[0] for n in norms])
+        doc.from_array([NORM], numpy.array([info[1] for info in infos], dtype="uint64"))
+    doc.user_data[_DOC_INFO] = DocInfo(text, spans, [info[0] for info in infos], _words_of(spans, infos))
     return doc
 
 
@@ -186,26 +186,41 @@ _DOC_INFO = "cv_matcher.doc_info"
 @dataclass(frozen=True, slots=True)
 class DocInfo:
     """What make_doc knows about a Doc: its text (a Doc rebuilds it on each access), each token's
-    (start, end) character offsets and its norm string."""
+    (start, end) character offsets and norm string, and its words for typo matching: (token
+    index, start, end, fuzzy key, short words) of each token with a letter or digit, the token
+    stripped of punctuation (normalise.word_in_token)."""
 
     text: str
     spans: list[tuple[int, int]]
     norms: list[str]
+    words: list[tuple[int, int, int, str, frozenset[str]]]
 
 
 def doc_info(doc: "Doc") -> DocInfo:
     """The DocInfo make_doc kept; computed from the Doc for one made otherwise."""
     info = doc.user_data.get(_DOC_INFO)
     if info is None:
-        info = DocInfo(doc.text, token_spans(doc), [t.norm_ for t in doc])
+        text, spans = doc.text, token_spans(doc)
+        info = DocInfo(text, spans, [t.norm_ for t in doc], _words_of(spans, [_token_of(text[a:b]) for a, b in spans]))
     return info
 
 
+def _words_of(spans: list[tuple[int, int]], infos: list[tuple]) -> list[tuple[int, int, int, str, frozenset[str]]]:
+    return [(i, start + word[0], start + word[1], word[2], word[3])
+            for i, ((start, _), (_, _, word)) in enumerate(zip(spans, infos)) if word is not None]
+
+
 @lru_cache(maxsize=65536)
-def _norm_of(word: str) -> tuple[str, int]:
-    """norm_word(word) and its StringStore hash (the string is added to the tokenizer's vocab)."""
-    norm = norm_word(word)
-    return norm, tokenizer().vocab.strings.add(norm)
+def _token_of(token: str) -> tuple[str, int, tuple[int, int, str, frozenset[str]] | None]:
+    """A token's norm_word, its StringStore hash (the string is added to the tokenizer's vocab),
+    and its word: (start, end) in the token, fuzzy key and short words, or None."""
+    norm = norm_word(token)
+    found = word_in_token(token)
+    word = None
+    if found is not None:
+        text = token[found[0]:found[1]]
+        word = (found[0], found[1], fuzzy_key(text), short_words(text))
+    return norm, tokenizer().vocab.strings.add(norm), word
 
 
 def token_spans(doc: "Doc") -> list[tuple[int, int]]:
