@@ -114,6 +114,13 @@ def _qualified(headline: Evidence, evidence: Iterable[Evidence], text: str, lexi
     return any(line_start <= e.start < line_end and lexicon.terms[e.term_id].family == "other" for e in evidence)
 
 
+def _project_word_count(text: str, lexicon: Lexicon) -> int:
+    from .matching.context import _cue_regex
+
+    lowered = text.lower()
+    return sum(len(_cue_regex(w).findall(lowered)) for w in lexicon.context.get("project_title_words", ()))
+
+
 def _projects_named(title: str, lexicon: Lexicon) -> bool:
     """Whether a title names project work itself ("Project Support Officer", "PMO Lead"); a bare
     "programme" or "portfolio" is as often a clinical, training or research one."""
@@ -188,6 +195,8 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     # is a weaker prior ("Project Manager" who only coordinates is not on the delivery track).
     track_work = {lexicon.terms[t].family for t in by_term if lexicon.terms[t].kind != "title"}
     family_parts: list[tuple[float, str]] = []
+    # Project work named in the text itself (not only "programme"), a few times over.
+    projects_in_text = _project_word_count(text, lexicon) >= int(s.get("project_words_needed", 2))
     for term_id, mentions in by_term.items():
         term = lexicon.terms[term_id]
         factor = float(kind_factor.get(term.kind, 1.0)) * _multiplier(mentions, term, s)
@@ -206,6 +215,8 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             continue
         if term.pmo:
             gain = term.pmo * factor * (max(w for _, w in term.levels) if term.levels else 1.0)
+            if term.kind == "title" and not projects_in_text and not any(_projects_named(m.text, lexicon) for m in mentions):
+                gain *= float(s.get("unnamed_title_family_factor", 1.0))  # a bare "Programme Administrator"
             family += gain
             family_parts.append((gain, f"{term.label} ('{mentions[0].text}')"))
         levels = _supporting_role(term, mentions, text, lexicon) if term.kind == "duty" else term.levels
