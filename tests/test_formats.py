@@ -232,6 +232,8 @@ def test_antiword_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     (r"{\rtf1 a\bin5 {}{}\b\par}", "ab", []),  # the 5 raw bytes (unbalanced braces) are skipped
     (r"{\rtf1 \trowd\cellx100\cellx200 \intbl A\cell B\cell\row}", "A | B", []),
     (r"{\rtf1 {\listtext 1.\tab}First\par}", "• First", []),
+    (r"{\rtf1 {\header Jane Smith\par}{\headerf Jane Smith\par}{\footer Page {\v x}1\par}Body\par more\par}",
+     "Jane Smith\nBody\nmore\nPage 1", ["x"]),
 ])
 def test_rtf_table(rtf: str, text: str, hidden: list[str]) -> None:
     document = read_bytes(rtf.encode("latin-1"), "cv.rtf")

@@ -7,7 +7,8 @@ counts it; drops the groups striprtf would skip anyway ({\\* ...} destinations, 
 embedded objects, whose hex data is most of a large RTF), and raw \\bin data; a list item's
 number or bullet (\\pntext, \\listtext) reads as '• '; refuses groups
 nested deeper than MAX_DEPTH (Word writes under 20) and stops as soon as the text would pass
-max_chars. Table cells, which striprtf ends with '|', read as 'a | b' rows.
+max_chars. Table cells, which striprtf ends with '|', read as 'a | b' rows. Headers come first
+and footers last, each distinct text once (as the DOCX reader gives them); striprtf alone drops them.
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ _TOKEN = re.compile(r"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'[0-9a-fA-F]{2}|\\[^a-
 _DROP = frozenset({"pict", "object", "objdata", "themedata", "datastore", "colorschememapping", "latentstyles",
                    "shppict", "nonshppict", "blipuid", "fonttbl_emb", "fontemb", "fontfile", "xmlnstbl", "rsidtbl",
                    "info", "listtable", "listoverridetable", "stylesheet", "generator"})
+# Headers and footers (all pages, left, right, first): read first and last, each text once.
+_MARGINS = {word: "header" for word in ("header", "headerl", "headerr", "headerf")} | \
+           {word: "footer" for word in ("footer", "footerl", "footerr", "footerf")}
 # The text of a list item's number or bullet, written for readers that do not know lists: a bullet.
 _LIST_TEXT = frozenset({"pntext", "listtext"})
 _TEXT_WORDS = frozenset({"par", "line", "cell", "row", "tab", "sect", "page", "nestcell", "emdash", "endash", "bullet",
@@ -45,9 +49,18 @@ def read(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = N
         raw = data.decode("latin-1")
     from striprtf.striprtf import rtf_to_text
 
-    filtered, hidden = _filter(raw, source, limits)
+    margins: dict[str, list[str]] = {"header": [], "footer": []}
+    filtered, hidden = _filter(raw, source, limits, margins)
+    parts: dict[str, list[str]] = {"header": [], "footer": []}
+    for where, groups in margins.items():  # each header and footer on its own, each text once
+        for group in groups:
+            part, part_hidden = _filter("{\\rtf1 " + group + "}", source, limits)
+            parts[where].append(rtf_to_text(part, errors="replace").strip("\n"))
+            hidden += part_hidden
     hidden_text = " ".join(rtf_to_text(part, errors="replace") for part in hidden) if hidden else ""
-    text = rtf_to_text(filtered, errors="replace")
+    body = rtf_to_text(filtered, errors="replace").strip("\n")
+    text = "\n".join([*dict.fromkeys(t for t in parts["header"] if t.strip()), body,
+                      *dict.fromkeys(t for t in parts["footer"] if t.strip())])
     text = "\n".join(_row(line) for line in text.split("\n"))
     check_limit(source, limits, "max_chars", len(text), "extracted text length")
     hidden_lines = [" ".join(line.split()) for line in hidden_text.split("\n")]
@@ -60,8 +73,11 @@ def _row(line: str) -> str:
     return " | ".join(cell.strip() for cell in line[:-1].split("|") if cell.strip())
 
 
-def _filter(rtf: str, source: str, limits: ReadLimits) -> tuple[str, list[str]]:
-    """The RTF without hidden text, skipped groups or binary data; and the hidden runs (RTF)."""
+def _filter(rtf: str, source: str, limits: ReadLimits, margins: dict[str, list[str]] | None = None
+            ) -> tuple[str, list[str]]:
+    """The RTF without hidden text, skipped groups or binary data; and the hidden runs (RTF).
+    Header and footer groups are taken out into `margins` (their RTF content), or dropped when
+    `margins` is None (inside a header: a header holds no other)."""
     out: list[str] = []
     hidden_stack: list[bool] = []
     hidden = False
@@ -94,6 +110,15 @@ def _filter(rtf: str, source: str, limits: ReadLimits) -> tuple[str, list[str]]:
             continue
         first = group_start == len(out) - 1  # the first token of a group
         group_start = -1
+        if first and word in _MARGINS:
+            start = pos
+            pos = _skip_group(rtf, pos, source)
+            out.pop()  # the '{'
+            if hidden_stack:
+                hidden = hidden_stack.pop()
+            if margins is not None and not hidden:
+                margins[_MARGINS[word]].append(rtf[start:pos - 1])
+            continue
         if first and (token == "\\*" or word in _DROP or word in _LIST_TEXT):
             pos = _skip_group(rtf, pos, source)
             out.pop()  # the '{'
