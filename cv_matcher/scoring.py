@@ -255,7 +255,7 @@ def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str,
     s = lexicon.scoring
     ranks = lexicon.ranks
     total = sum(points.get(r, 0.0) for r in ranks) or 1.0
-    is_family = family >= float(s.get("family_min_points", 2.0)) and family >= float(s.get("family_margin", 1.0)) * against
+    is_family = family >= float(s.get("family_min_points", 2.0)) - 1e-9 and family >= float(s.get("family_margin", 1.0)) * against
     best = max(ranks, key=lambda r: points.get(r, 0.0))
     chosen = 0
     if is_family:
