@@ -814,10 +814,10 @@ def cid_font_pdf() -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
         stream(content),
         b"<< /Type /Font /Subtype /Type0 /BaseFont /NoMap /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NoMap /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity)"
-        b" /Supplement 0 >> /FontDescriptor 7 0 R /DW 500 >>",
-        b"<< /Type /FontDescriptor /FontName /NoMap /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800"
-        b" /Descent -200 /CapHeight 700 /StemV 80 >>",
+        (b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NoMap /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity)"
+         b" /Supplement 0 >> /FontDescriptor 7 0 R /DW 500 >>"),
+        (b"<< /Type /FontDescriptor /FontName /NoMap /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800"
+         b" /Descent -200 /CapHeight 700 /StemV 80 >>"),
     ])
 
 
@@ -943,8 +943,13 @@ def strict_docx() -> bytes:
 BIDI_TEXT = "Jane Smith\u202e\nProfile\u200b\nPMO analyst with consolidated report\u200bing\u2066 across projects.\u2069\n"
 
 
-def _write(data: bytes) -> "Callable[[Path], None]":
+def _write(data: bytes) -> Callable[[Path], None]:
     return lambda path: path.write_bytes(data)
+
+
+def _writer(make: Callable[..., bytes], *args: object) -> Callable[[Path], None]:
+    """Writes make(*args) at the path it is given (built only when build() runs)."""
+    return lambda path: path.write_bytes(make(*args))
 
 
 def _symlink_loop(path: Path) -> None:
@@ -953,12 +958,11 @@ def _symlink_loop(path: Path) -> None:
 
 
 # name -> writer of that input at the given path (build() calls each); EXPECTED entries below.
-READER_INPUTS: dict[str, "Callable[[Path], None]"] = {
-    **{f"hidden_{how}.pdf": (lambda how: lambda path: path.write_bytes(hidden_pdf(how)))(how)
+READER_INPUTS: dict[str, Callable[[Path], None]] = {
+    **{f"hidden_{how}.pdf": _writer(hidden_pdf, how)
        for how in ("render_mode", "white", "tiny", "off_page", "crop_box", "clipped")},
-    **{f"hidden_{how}.docx": (lambda how: lambda path: path.write_bytes(hidden_docx(how)))(how)
-       for how in ("vanish", "white", "tiny", "move_from")},
-    "random_bytes.txt": lambda path: path.write_bytes(random_bytes()),
+    **{f"hidden_{how}.docx": _writer(hidden_docx, how) for how in ("vanish", "white", "tiny", "move_from")},
+    "random_bytes.txt": _writer(random_bytes),
     "high_bit.txt": lambda path: path.write_bytes(random_bytes(high_bit=True)),
     "repeated_letter.txt": lambda path: path.write_bytes(b"D" * 20_000),
     "two_documents.docx": lambda path: path.write_bytes(two_documents_docx()),

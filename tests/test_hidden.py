@@ -17,6 +17,7 @@ from bad_inputs import (
     READ_FRAGMENT,
     SENIOR_LINES,
     VISIBLE_FRAGMENT,
+    _text_block,
     altchunk_docx,
     cid_font_pdf,
     encrypted_docx,
@@ -29,12 +30,15 @@ from bad_inputs import (
     rotated_pdf,
     strict_docx,
     two_documents_docx,
-    _text_block,
 )
 from click.testing import CliRunner
 
 from cv_matcher.cli import cli
-from cv_matcher.errors import DocumentReadError, EncryptedDocumentError, UnsupportedFormatError
+from cv_matcher.errors import (
+    DocumentReadError,
+    EncryptedDocumentError,
+    UnsupportedFormatError,
+)
 from cv_matcher.readers import hidden as hidden_mod
 from cv_matcher.readers import read_bytes, read_document
 

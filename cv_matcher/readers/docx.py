@@ -177,7 +177,7 @@ def _declares_doctype(archive: zipfile.ZipFile, name: str) -> bool:
     return False
 
 
-def _header_footer_texts(document: Any, seen: "_Seen") -> tuple[list[str], list[str]]:
+def _header_footer_texts(document: Any, seen: _Seen) -> tuple[list[str], list[str]]:
     headers: list[str] = []
     footers: list[str] = []
     for section in document.sections:
@@ -194,7 +194,7 @@ def _unique(texts: list[str]) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def _blocks(container: Any, seen: "_Seen", background: str | None = None) -> Iterator[str]:
+def _blocks(container: Any, seen: _Seen, background: str | None = None) -> Iterator[str]:
     """Paragraph and table texts of a body, cell, header or text box, in document order.
     `background` is the shading the text sits on (a cell's), for white-on-white runs."""
     for child in container:
@@ -217,7 +217,7 @@ def _blocks(container: Any, seen: "_Seen", background: str | None = None) -> Ite
             seen.hide(MOVED_FROM, "\n".join(_blocks(child, _Seen.quiet(seen), background)))
 
 
-def _run_texts(element: Any, boxes: list[Any], seen: "_Seen", paragraph_style: str | None = None,
+def _run_texts(element: Any, boxes: list[Any], seen: _Seen, paragraph_style: str | None = None,
                background: str | None = None) -> Iterator[str]:
     """The visible text of a paragraph; text boxes met on the way are collected, not inlined.
     Runs a reader would not see (w:vanish, white on the background, 2 pt or less) and the source
@@ -256,7 +256,7 @@ def _bullet(paragraph: Any) -> str:
     return BULLET if "list" in style_id.lower() else ""
 
 
-def _table(table: Any, seen: "_Seen", background: str | None = None) -> Iterator[str]:
+def _table(table: Any, seen: _Seen, background: str | None = None) -> Iterator[str]:
     """One line per row with cells joined by ' | ' when every cell is one line; otherwise each
     cell's lines in turn (layout tables: a date column beside a description; nested tables)."""
     for row in table.iterchildren(f"{W}tr"):
@@ -411,7 +411,7 @@ class _Seen:
         self.page = colour if _rgb(colour) is not None else "FFFFFF"
 
     @classmethod
-    def quiet(cls, seen: "_Seen") -> "_Seen":
+    def quiet(cls, seen: _Seen) -> _Seen:
         """The same judgement, collecting nothing (text inside text already hidden)."""
         other = cls.__new__(cls)
         other.__dict__.update(seen.__dict__)
@@ -492,7 +492,7 @@ def _chunk_docx(blob: bytes, source: str, depth: int, outer: _Seen) -> Iterator[
 
     try:
         document = docx.Document(io.BytesIO(blob))
-    except Exception as exc:  # noqa: BLE001 - the outer read turns it into one line
+    except Exception as exc:
         raise DocumentReadError(source, f"DOCX imports a DOCX part (altChunk) that cannot be read: {type(exc).__name__}") from exc
     seen = _Seen(document, source, depth)
     yield from _blocks(document.element.body, seen)
