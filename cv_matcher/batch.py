@@ -355,6 +355,11 @@ def _timed_out(settings: Settings) -> Outcome:
 
 
 def run_inline(paths: list[str], settings: Settings, advert: Analysis | None, workers: int = 1) -> Iterator[tuple[str, Outcome]]:
+    if paths:  # build the pipeline first, outside any file's time (as a pool worker does before "ready")
+        try:
+            warm_up(settings)
+        except Exception:  # noqa: BLE001  (the first file reports whatever is wrong, in its own row)
+            pass
     for path in paths:
         try:
             with _alarm(settings.timeout):
