@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import itertools
 import math
 import re
 import sys
@@ -36,6 +35,10 @@ from cv_matcher.lexicon import Lexicon  # noqa: E402
 GRID: dict[str, tuple[float, ...]] = {
     "family_min_points": (1.8, 2.2, 2.6),
     "dominance": (0.7, 0.78, 0.86),
+    "headline_family_bonus": (0.0, 0.4, 0.8),
+    "headline_against_bonus": (0.0, 1.0),
+    "unnamed_title_family_factor": (0.5, 1.0),
+    "climb_work_share": (0.0, 0.3),
 }
 
 
@@ -46,6 +49,7 @@ class Item:
     golds: tuple[int, ...]
     group: str
     doc: Any
+    borderline: tuple[int, ...] = ()  # "borderline a/b" in the reviewer's note: either is defensible
 
 
 def read_labels(folder: Path) -> list[Item]:
@@ -55,7 +59,9 @@ def read_labels(folder: Path) -> list[Item]:
     for row in rows:
         golds = tuple(int(g.strip().rstrip("?")) for g in row["rank"].split("|"))
         doc = load(folder / row["file"])
-        items.append(Item(row["file"], row["kind"].strip(), golds, row["file"].split("/")[0], doc))
+        m = re.search(r"borderline (\d)/(\d)", row.get("note", ""))
+        borderline = (int(m.group(1)), int(m.group(2))) if m else ()
+        items.append(Item(row["file"], row["kind"].strip(), golds, row["file"].split("/")[0], doc, borderline))
     return items
 
 
@@ -87,15 +93,24 @@ def fit_calibration(items: list[Item], analyses: list[Any], C: float = 1.0) -> d
             "floor": 0.05, "ceiling": 0.98, "rival_share": round(share, 3), "show_alternative": 0.15}
 
 
-def choose_params(items: list[Item], lex: Lexicon) -> dict[str, float]:
-    best: tuple[float, dict[str, float]] | None = None
-    for values in itertools.product(*GRID.values()):
-        params = dict(zip(GRID, values))
-        acc = accuracy(items, run(items, with_scoring(lex, params)))
-        if best is None or acc > best[0] + 1e-9:
-            best = (acc, params)
-    assert best is not None
-    return best[1]
+def choose_params(items: list[Item], lex: Lexicon, passes: int = 2) -> dict[str, float]:
+    """Coordinate ascent over GRID from the lexicon's own values: each threshold in turn takes the
+    value that does best on `items` with the others held (ties keep the current value)."""
+    params = {k: float(lex.scoring.get(k, values[0])) for k, values in GRID.items()}
+    best = accuracy(items, run(items, with_scoring(lex, params)))
+    for _ in range(passes):
+        changed = False
+        for key, values in GRID.items():
+            for value in values:
+                if value == params[key]:
+                    continue
+                trial = {**params, key: value}
+                acc = accuracy(items, run(items, with_scoring(lex, trial)))
+                if acc > best + 1e-9:
+                    best, params, changed = acc, trial, True
+        if not changed:
+            break
+    return params
 
 
 def folds(items: list[Item], k: int, seed: int) -> list[list[int]]:
@@ -141,8 +156,10 @@ def report(results: list[tuple[Item, int, float, int | None]], title: str) -> No
     within = sum(min(abs(p - g) for g in it.golds) <= 1 for it, p, _, _ in results)
     err, table = ece([(c, p in it.golds) for it, p, c, _ in results])
     alt_hits = sum(a is not None and a in it.golds for it, p, _, a in results if p not in it.golds)
+    lenient = sum(p in it.golds or p in it.borderline for it, p, _, _ in results)
     print(f"{title}: n={n} exact={exact / n:.3f} within1={within / n:.3f} ece={err:.3f} "
-          f"(misses whose named alternative was right: {alt_hits}/{n - exact})")
+          f"(misses whose named alternative was right: {alt_hits}/{n - exact}; "
+          f"counting the reviewer's 'borderline a/b' notes as either: {lenient / n:.3f})")
     for group in sorted({it.group for it, *_ in results}):
         sub = [(it, p) for it, p, _, _ in results if it.group == group]
         print(f"  {group}: n={len(sub)} exact={sum(p in it.golds for it, p in sub) / len(sub):.3f}")
