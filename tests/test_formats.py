@@ -555,3 +555,24 @@ def test_every_new_error_is_a_cv_matcher_error() -> None:
         with pytest.raises(CvMatcherError) as info:
             read_bytes(data, name)
         assert "\n" not in str(info.value) and str(info.value).startswith(name)
+
+
+def test_helper_serves_calls_and_is_replaced_after_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = ROOT / "sample_cvs" / "cv09_pmo_analyst_two_column.pdf"
+    first = read_document(path)
+    helper = contain._HELPER
+    assert helper is not None and helper.owner == os.getpid()
+    assert read_document(path).text == first.text and contain._HELPER is helper  # one helper, many calls
+    monkeypatch.setattr(contain, "_served_name", lambda func: "os:abort")  # the helper runs os.abort()
+    with pytest.raises(DocumentReadError, match=r"x.pdf: cannot read PDF: the PDF library crashed \(signal 6, SIGABRT\)"):
+        contain.run_contained(os.abort, "x.pdf", "PDF")
+    monkeypatch.undo()
+    assert read_document(path).text == first.text and contain._HELPER is not helper  # a new one
+
+
+def test_helper_knows_a_replaced_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = ROOT / "sample_cvs" / "cv09_pmo_analyst_two_column.pdf"
+    read_document(path)  # the helper exists, forked with the real function
+    original = pdf._pdfium_pages
+    monkeypatch.setattr(pdf, "_pdfium_pages", lambda *a: original(*a))  # not servable: one fork for it
+    assert dict(read_document(path).meta)["engine"] == "pdfium"

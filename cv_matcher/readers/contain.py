@@ -1,15 +1,24 @@
-"""Run C-library code (PDFium) in a forked child, so that a crash there is a one-line error.
+"""Run C-library code (PDFium) in a child process, so that a crash there is a one-line error.
 
 PDFium is C code: a malformed PDF could crash it (a segfault or an abort), which would end a
-single-file command with no message at all (batch workers are separate processes already). A
-fork costs a few milliseconds, even with spaCy loaded (the pages are shared copy-on-write); the
-child runs the function and sends its result, or its error, back through a pipe, then leaves with
-os._exit (nothing of the parent's state is flushed or cleaned up twice). Where there is no fork
-(Windows), in a batch worker (a process of its own already), or with CONTAIN set to False,
-the function runs in this process.
+single-file command, an in-process batch (one worker) or a program using the API, with no message
+at all. So the PDFium work runs in a helper: a child forked once per process (on first use; its
+pages are shared copy-on-write with ours, so everything imported here is ready there), which
+serves calls sent through a pipe, by name, until this process ends (it sees the pipe close) or
+it dies. A call costs the pickling of its bytes and result, well under a millisecond; a fork per
+call cost 2 ms on an idle machine and up to 20 ms on a loaded one. When the helper dies mid-call
+(the crash), the call ends in DocumentReadError "cannot read PDF: the PDF library crashed
+(signal 11, SIGSEGV)" and the next call starts a new helper.
+
+Functions that are not plain module-level cv_matcher functions (a test's stand-in) run in a child
+forked for that one call instead. A helper forked before a function was replaced (monkeypatched)
+notices by the function's identity and is replaced too. Where there is no fork (Windows), in a
+batch worker (a process of its own already: a crash ends only the worker, which the batch
+replaces), or with CONTAIN set to False, the function runs in this process.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import signal
@@ -21,6 +30,7 @@ from ..errors import CvMatcherError, DocumentReadError
 
 T = TypeVar("T")
 CONTAIN = hasattr(os, "fork")
+_HEADER = 8  # bytes of length before each message
 
 
 def run_contained(func: Callable[..., T], source: str, what: str, *args: Any) -> T:
@@ -29,6 +39,174 @@ def run_contained(func: Callable[..., T], source: str, what: str, *args: Any) ->
     "cannot read <what>: ..." naming `source`."""
     if not CONTAIN or _in_worker():
         return func(*args)
+    name = _served_name(func)
+    if name is None:
+        return _unpack(_fork_once(func, args), source, what)
+    for _attempt in range(2):
+        result = _helper().call(name, id(func), args)
+        if result is None:  # it died on this call: a crash
+            status = _HELPER.reap() if _HELPER is not None else 0
+            raise DocumentReadError(source, f"cannot read {what}: the {what} library crashed ({_describe(status)})")
+        if result[0] != "stale":
+            return _unpack(result, source, what)
+        _stop_helper()  # forked before the function was replaced: start one that knows the new one
+    return _unpack(_fork_once(func, args), source, what)
+
+
+def _served_name(func: Callable[..., Any]) -> str | None:
+    """'module:qualname' for a module-level cv_matcher function that its module still holds."""
+    module, qualname = getattr(func, "__module__", None), getattr(func, "__qualname__", "")
+    if not isinstance(module, str) or not module.startswith("cv_matcher.") or "." in qualname or "<" in qualname:
+        return None
+    held = getattr(sys.modules.get(module), qualname, None)
+    return f"{module}:{qualname}" if held is func else None
+
+
+def _run(func: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The outcome of func(*args) as a picklable tuple (in the child)."""
+    try:
+        return ("ok", func(*args))
+    except CvMatcherError as exc:
+        return ("error", type(exc), exc.path, exc.problem)
+    except (MemoryError, RecursionError) as exc:
+        return ("raise", type(exc))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        return ("other", type(exc).__name__, " ".join(str(exc).split())[:160])
+
+
+def _unpack(result: tuple[Any, ...] | None, source: str, what: str) -> Any:
+    if result is None or isinstance(result, int):
+        status = result if isinstance(result, int) else 0
+        raise DocumentReadError(source, f"cannot read {what}: the {what} library crashed ({_describe(status)})")
+    kind = result[0]
+    if kind == "ok":
+        return result[1]
+    if kind == "error":
+        raise result[1](result[2], result[3])
+    if kind == "raise":
+        raise result[1]()
+    raise DocumentReadError(source, f"cannot read {what}: {result[1]}: {result[2]}")
+
+
+# --- the helper ----------------------------------------------------------------------------------
+
+
+class _Helper:
+    def __init__(self) -> None:
+        self.owner = os.getpid()
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: serves until the pipe closes, never returns
+            code = 0
+            try:
+                os.close(to_child_w)
+                os.close(from_child_r)
+                _quiet()
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's Ctrl-C is the parent's to handle
+                _serve(to_child_r, from_child_w)
+            except BaseException:  # noqa: BLE001
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.pid, self.send_fd, self.recv_fd = pid, to_child_w, from_child_r
+        self.reaped: int | None = None
+
+    def call(self, name: str, func_id: int, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The helper's answer, or None when it died before answering."""
+        message = pickle.dumps((name, func_id, args), protocol=pickle.HIGHEST_PROTOCOL)
+        done = False
+        try:
+            try:
+                _write_all(self.send_fd, len(message).to_bytes(_HEADER, "little") + message)
+                header = _read_exactly(self.recv_fd, _HEADER)
+                payload = None if header is None else _read_exactly(self.recv_fd, int.from_bytes(header, "little"))
+            except (BrokenPipeError, ConnectionResetError):
+                payload = None
+            done = True
+        finally:
+            if not done:  # interrupted (Ctrl-C, a time limit) mid-call: the helper's state is unknown
+                _stop_helper()
+        return None if payload is None else pickle.loads(payload)
+
+    def reap(self) -> int:
+        global _HELPER
+        if self.reaped is None:
+            for fd in (self.send_fd, self.recv_fd):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            try:
+                _, self.reaped = os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                self.reaped = 0
+        if _HELPER is self:
+            _HELPER = None
+        return self.reaped
+
+
+_HELPER: _Helper | None = None
+
+
+def _helper() -> _Helper:
+    global _HELPER
+    if _HELPER is None or _HELPER.owner != os.getpid():  # none yet, or inherited by a forked child of ours
+        _HELPER = _Helper()
+    return _HELPER
+
+
+def _stop_helper() -> None:
+    helper = _HELPER
+    if helper is None or helper.owner != os.getpid():
+        return
+    try:
+        os.kill(helper.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    helper.reap()
+
+
+def _serve(recv_fd: int, send_fd: int) -> None:
+    while True:
+        header = _read_exactly(recv_fd, _HEADER)
+        if header is None:
+            return  # the parent has gone
+        name, func_id, args = pickle.loads(_read_exactly(recv_fd, int.from_bytes(header, "little")) or b"")
+        module, _, qualname = name.partition(":")
+        func = getattr(importlib.import_module(module), qualname, None)
+        result = ("stale",) if func is None or id(func) != func_id else _run(func, args)
+        try:
+            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - a result that cannot travel
+            payload = pickle.dumps(("other", type(exc).__name__, str(exc)[:160]))
+        _write_all(send_fd, len(payload).to_bytes(_HEADER, "little") + payload)
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    parts, left = [], size
+    while left:
+        part = os.read(fd, min(left, 1 << 20))
+        if not part:
+            return None
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+# --- one fork per call (functions the helper cannot name) ---------------------------------------
+
+
+def _fork_once(func: Callable[..., Any], args: tuple[Any, ...]) -> tuple[Any, ...] | int:
+    """func(*args) in a child forked for it: its outcome, or its wait status when it died."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -36,14 +214,7 @@ def run_contained(func: Callable[..., T], source: str, what: str, *args: Any) ->
         try:
             os.close(read_end)
             _quiet()
-            try:
-                result: tuple[Any, ...] = ("ok", func(*args))
-            except CvMatcherError as exc:
-                result = ("error", type(exc), exc.path, exc.problem)
-            except (MemoryError, RecursionError) as exc:
-                result = ("raise", type(exc))
-            except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-                result = ("other", type(exc).__name__, " ".join(str(exc).split())[:160])
+            result = _run(func, args)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         except BaseException:  # noqa: BLE001 - the parent sees an empty answer
@@ -64,17 +235,7 @@ def run_contained(func: Callable[..., T], source: str, what: str, *args: Any) ->
                 os.waitpid(pid, 0)
             except OSError:
                 pass
-    if not payload:
-        raise DocumentReadError(source, f"cannot read {what}: the {what} library crashed ({_describe(status)})")
-    result = pickle.loads(payload)
-    kind = result[0]
-    if kind == "ok":
-        return result[1]  # type: ignore[no-any-return]
-    if kind == "error":
-        raise result[1](result[2], result[3])
-    if kind == "raise":
-        raise result[1]()
-    raise DocumentReadError(source, f"cannot read {what}: {result[1]}: {result[2]}")
+    return pickle.loads(payload) if payload else status
 
 
 def _quiet() -> None:
@@ -90,7 +251,7 @@ def _quiet() -> None:
 
 def _in_worker() -> bool:
     """Whether this is a multiprocessing child (a batch worker): a crash there already ends only
-    the worker, which the batch replaces, so the fork would be paid for nothing."""
+    the worker, which the batch replaces, so the child process would be paid for nothing."""
     mp = sys.modules.get("multiprocessing")  # not imported: certainly not one of its children
     return mp is not None and mp.parent_process() is not None
 

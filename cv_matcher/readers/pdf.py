@@ -12,6 +12,7 @@ default) switch it.
 """
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -282,8 +283,25 @@ def _layout_from_lines(lines: list[Line], height: float) -> tuple[list[str], set
 
 def _pdfium_contained(data: bytes, source: str, limits: ReadLimits) -> tuple[list[list[str]], list[set[int]], Hidden]:
     """_pdfium_pages in a forked child (contain.py): a crash in PDFium is a one-line error."""
-    import pypdfium2  # noqa: F401 - imported once here, not in every child
+    _warm_for_children()
     return run_contained(_pdfium_pages, source, "PDF", data, source, limits)
+
+
+@functools.lru_cache(maxsize=1)
+def _warm_for_children() -> None:
+    """Import and set up once, in this process, what each forked child would otherwise redo
+    (pypdfium2, pdfminer's parser modules, the guard's decoders)."""
+    import pdfminer.pdfdocument  # noqa: F401
+    import pdfminer.pdfinterp  # noqa: F401
+    import pdfminer.pdfpage  # noqa: F401
+    import pdfminer.pdfparser  # noqa: F401
+    import pypdfium2  # noqa: F401
+    import pypdfium2.raw  # noqa: F401
+
+    from . import hidden, pdfguard
+
+    pdfguard.install()
+    del hidden
 
 
 def _with_fallback(engine: str, data: bytes, source: str, limits: ReadLimits
