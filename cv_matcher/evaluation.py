@@ -27,10 +27,11 @@ class GroupFigures:
     exact: int = 0
     within: int = 0
 
-    def add(self, gold: int, pred: int) -> None:
+    def add(self, golds: tuple[int, ...], pred: int) -> None:
+        """`golds`: the accepted levels (a rank written "3|2" in labels.csv accepts either)."""
         self.n += 1
-        self.exact += pred == gold
-        self.within += pred >= 0 and abs(pred - gold) <= 1
+        self.exact += pred in golds
+        self.within += pred >= 0 and min(abs(pred - g) for g in golds) <= 1
 
     def line(self, name: str) -> str:
         if not self.n:
@@ -47,6 +48,26 @@ class Evaluation:
     fp: int = 0
     fn: int = 0
     misses: list[str] = field(default_factory=list)
+    calibration: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, right?) per answered document
+
+    @property
+    def certs_labelled(self) -> bool:
+        """Whether the labels name any certification (else precision/recall mean nothing: n/a)."""
+        return self.tp + self.fn > 0
+
+    def calibration_table(self, bins: int = 5) -> tuple[float | None, list[tuple[float, float, int, float, float]]]:
+        """Expected calibration error over equal-width confidence bins, and per bin (low, high, n,
+        mean confidence, accuracy); as ../shared/tools/evaluate.py counts them."""
+        rows = []
+        for b in range(bins):
+            inside = [(c, h) for c, h in self.calibration if min(int(c * bins), bins - 1) == b]
+            if inside:
+                rows.append((b / bins, (b + 1) / bins, len(inside), sum(c for c, _ in inside) / len(inside),
+                             sum(h for _, h in inside) / len(inside)))
+        if not self.calibration:
+            return None, rows
+        ece = sum(n / len(self.calibration) * abs(conf - acc) for _, _, n, conf, acc in rows)
+        return ece, rows
 
     @property
     def precision(self) -> float:
@@ -66,12 +87,19 @@ class Evaluation:
         def group(g: GroupFigures) -> dict[str, Any]:
             return {"n": g.n, "exact": round(g.exact / g.n, 3) if g.n else None, "within1": round(g.within / g.n, 3) if g.n else None}
 
+        ece, bins = self.calibration_table()
+
         return {"overall": group(self.overall), "hard": group(self.hard),
                 "confusion": {"rows": "labelled level 0-4", "columns": "predicted level; error = could not be read",
                               "matrix": {str(g): {("error" if p < 0 else str(p)): self.confusion[(g, p)] for p in range(-1, 5)}
                                          for g in range(5)}},
-                "certifications": {"precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3),
+                "certifications": {"precision": round(self.precision, 3) if self.certs_labelled else None,
+                                   "recall": round(self.recall, 3) if self.certs_labelled else None,
+                                   "f1": round(self.f1, 3) if self.certs_labelled else None,
                                    "tp": self.tp, "fp": self.fp, "fn": self.fn},
+                "calibration": {"ece": None if ece is None else round(ece, 3),
+                                "bins": [{"low": lo, "high": hi, "n": n, "confidence": round(c, 3), "accuracy": round(a, 3)}
+                                         for lo, hi, n, c, a in bins]},
                 "misses": list(self.misses)}
 
     def lines(self, verbose: bool = True) -> list[str]:
@@ -81,11 +109,21 @@ class Evaluation:
             out.append(f"  L{g}        " + " ".join(f"{self.confusion[(g, p)]:4d}" for p in range(-1, 5)))
         if verbose:
             out += ["  " + m for m in self.misses]
+        ece, bins = self.calibration_table()
+        out.append("calibration (confidence bin: n, mean confidence, accuracy):")
+        out += [f"  {lo:.1f}-{hi:.1f}: n={n} conf={c:.2f} acc={a:.2f}" for lo, hi, n, c, a in bins]
         out.append(self.hard.line("hard cases"))
+        cert = (f"cert_p={self.precision:.3f} cert_r={self.recall:.3f} cert_f1={self.f1:.3f}" if self.certs_labelled
+                else "cert_p=n/a cert_r=n/a cert_f1=n/a")
         out.append(f"n={self.overall.n} exact={self.overall.exact / max(1, self.overall.n):.3f} "
-                   f"within1={self.overall.within / max(1, self.overall.n):.3f} "
-                   f"cert_p={self.precision:.3f} cert_r={self.recall:.3f} cert_f1={self.f1:.3f}")
+                   f"within1={self.overall.within / max(1, self.overall.n):.3f} {cert} "
+                   f"ece={'n/a' if ece is None else f'{ece:.3f}'}")
         return out
+
+
+def parse_rank(text: str) -> tuple[int, ...]:
+    """ "3" -> (3,); "3|2" (two reviewers disagreed: either counts) -> (3, 2); a trailing "?" is ignored."""
+    return tuple(int(part.strip().rstrip("?")) for part in text.split("|"))
 
 
 def evaluate_folder(folder: Path, analyse: Callable[[Path, str], dict[str, Any]]) -> Evaluation:
@@ -95,19 +133,21 @@ def evaluate_folder(folder: Path, analyse: Callable[[Path, str], dict[str, Any]]
         labels = list(csv.DictReader(fh))
     for lab in labels:
         kind = lab["kind"].strip()
-        gold = int(lab["rank"].rstrip("?"))
+        golds = parse_rank(lab["rank"])
         try:
             report = analyse(folder / lab["file"], kind)
             pred = int(report["level"]["rank"])
+            result.calibration.append((float(report["level"]["confidence"]), pred in golds))
         except Exception as exc:  # noqa: BLE001 - an evaluation records every failure and goes on
             report, pred = {"certifications": []}, -1
             result.misses.append(f"{lab['file']}: error {exc}")
-        result.confusion[(gold, pred)] += 1
-        result.overall.add(gold, pred)
+        # A right answer sits on the diagonal; a wrong one in the first accepted level's row.
+        result.confusion[(pred if pred in golds else golds[0], pred)] += 1
+        result.overall.add(golds, pred)
         if lab.get("note", "").lower().startswith("hard:"):
-            result.hard.add(gold, pred)
-        if pred != gold:
-            result.misses.append(f"{lab['file']}: gold {gold} pred {pred}")
+            result.hard.add(golds, pred)
+        if pred not in golds:
+            result.misses.append(f"{lab['file']}: gold {lab['rank'].strip()} pred {pred}")
         _count_certs(result, lab, kind, report)
     return result
 
