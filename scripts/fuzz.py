@@ -71,6 +71,23 @@ TOKENS = {
 EXTREME_NUMBERS = [b"0", b"-1", b"-0", b"2147483648", b"4294967296", b"9223372036854775808", b"1e308", b"99999999999999999999",
                    b"0.0000001", b"-99999", b"65535", b"NaN"]
 _NUMBER = re.compile(rb"-?\d+(?:\.\d+)?")
+# The formats of issue 13, fuzzed as the structure case "formats" (so the byte-level inputs of
+# earlier runs stay the same): seeds are the Word 97 samples of tests/data/ and RTF, ODT and HTML
+# made from the text seeds by tests/format_builders.py.
+NEW_FORMATS = ("doc", "rtf", "odt", "html")
+TOKENS.update({
+    "doc": [b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\xec\xa5", b"\xff\xff\xff\xff", b"\xfe\xff\xff\xff", b"\x00" * 64,
+            "WordDocument".encode("utf-16-le"), "Macros".encode("utf-16-le"), b"\x01\x01"],
+    "rtf": [b"{", b"}", b"{\\rtf1 ", b"\\v ", b"\\v0 ", b"\\par ", b"\\bin99999999 ", b"\\u-32768?", b"\\'ff",
+            b"{\\*\\shpinst ", b"{\\pict ", b"\\cell ", b"\\row ", b"{\\header ", b"{\\listtext ", b"\\ansicpg99999 ",
+            b"{\\fonttbl{\\f0\\fcharset128 x;}}", b"\\plain "],
+    "odt": [b"<text:p>", b"</text:p>", b"<text:span text:style-name=\"Hidden\">", b"</text:span>", b"<table:table-row>",
+            b"<text:s text:c=\"99999999\"/>", b"<draw:frame><draw:text-box>", b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"&#0;",
+            b"<text:list><text:list-item>", b"PK\x01\x02", b"PK\x03\x04"],
+    "html": [b"<div>", b"</div>", b"<table><tr><td>", b"</td></tr></table>", b"<style>p{display:none}</style>",
+             b" style=\"display:none\"", b" hidden", b"<script>", b"</script>", b"&#x10FFFF;", b"&nbsp;", b"<![CDATA[",
+             b"<!--", b"-->", b"<pre>", b"<li>", b"<h1>", b"<meta charset=\"utf-16\">", b"<svg><foreignObject>"],
+})
 
 
 # --- seeds ---------------------------------------------------------------------------------------
@@ -107,7 +124,21 @@ def load_seeds() -> dict[str, list[bytes]]:
             if fmt in seeds:
                 seeds[fmt].append(path.read_bytes())
     seeds["pdf"] += [inflate_streams(data) for data in list(seeds["pdf"])]
+    seeds.update(_new_format_seeds(seeds["txt"]))
     return seeds
+
+
+def _new_format_seeds(texts: list[bytes]) -> dict[str, list[bytes]]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from format_builders import DATA, html_of, odt_of, rtf_of
+
+    from cv_matcher.readers.text import decode
+
+    lines = [decode(data, "seed")[0].replace("\r\n", "\n").split("\n") for data in texts]
+    return {"doc": [p.read_bytes() for p in sorted(DATA.glob("*.doc"))],
+            "rtf": [rtf_of(seed, hidden="Set up the PMO") for seed in lines],
+            "odt": [odt_of(seed, hidden="Set up the PMO") for seed in lines],
+            "html": [html_of(seed, hidden="Set up the PMO") for seed in lines]}
 
 
 # --- mutations -----------------------------------------------------------------------------------
@@ -343,8 +374,8 @@ def make_input(seed: int, index: int, seeds: dict[str, list[bytes]]) -> Input:
 # One input in about 16 is one of these instead of a byte-level one (chosen by its own random
 # stream, so the byte-level inputs stay those of earlier runs). Each is tallied in its own row.
 
-CASES = ("name", "special", "lexicon")
-CASE_SHARES = (("name", 0.04), ("special", 0.02), ("lexicon", 0.0025))
+CASES = ("name", "special", "lexicon", "formats")
+CASE_SHARES = (("name", 0.04), ("special", 0.02), ("lexicon", 0.0025), ("formats", 0.1))
 ROWS = FORMATS + CASES
 NAME_PARTS = [b"\xff", b"\xfe\xfd", b"\xc0\x80", b"\xed\xa0\x80", b"\n", b"\r", b"\t", b"\x1b[31m", b"\x1b]0;pwned\x07", b"\x1b[2J",
               "\u202e".encode(), "\u200b".encode(), "\u2066".encode(), "\ufeff".encode(), b"=", b"+", b"-", b"@", b"=HYPERLINK(\"x\")",
@@ -428,6 +459,12 @@ def make_structure_input(rng: random.Random, index: int, case: str, seeds: dict[
         name = rng.choice(sorted(files))
         data, done = mutate_toml(rng, files[name])
         return Input(index, case, name, data, [f"lexicon file {name}"] + done, case=case)
+    if case == "formats":  # a .doc, .rtf, .odt or .html seed, mutated at byte level like the others
+        fmt = rng.choice(NEW_FORMATS)
+        which = rng.randrange(len(seeds[fmt]))
+        data, done = mutate_bytes(rng, seeds[fmt][which], fmt, seeds)
+        suffix = fmt if rng.random() < 0.8 else rng.choice([f for f in (*FORMATS, *NEW_FORMATS) if f != fmt])
+        return Input(index, case, f"fuzz-{index}.{suffix}", data, [f"seed {fmt}#{which}"] + done, case=case)
     fmt = rng.choice(FORMATS)
     which = rng.randrange(len(seeds[fmt]))
     data = seeds[fmt][which]
@@ -645,7 +682,12 @@ def check_lexicon(item: Input) -> tuple[list[str], str]:
     return problems, "loaded"
 
 
-STRUCTURE_CHECKS = {"name": check_name, "special": check_special, "lexicon": check_lexicon}
+def check_formats(item: Input) -> tuple[list[str], str]:
+    """A new-format input: the same checks as a byte-level one (tallied in its own row)."""
+    return check_one(Input(item.index, item.fmt, item.name, item.data, item.mutations))
+
+
+STRUCTURE_CHECKS = {"name": check_name, "special": check_special, "lexicon": check_lexicon, "formats": check_formats}
 
 
 # --- the worker ----------------------------------------------------------------------------------

@@ -576,3 +576,14 @@ def test_helper_knows_a_replaced_function(monkeypatch: pytest.MonkeyPatch) -> No
     original = pdf._pdfium_pages
     monkeypatch.setattr(pdf, "_pdfium_pages", lambda *a: original(*a))  # not servable: one fork for it
     assert dict(read_document(path).meta)["engine"] == "pdfium"
+
+
+@pytest.mark.parametrize(("data", "encoding"), [
+    (b"<html><body><p>caf\xe9 \x96 PMO</p></body></html>", "cp1252"),  # no declaration: as the text reader decodes
+    ("<html><body><p>café – PMO</p></body></html>".encode("utf-16"), "utf-16le"),  # bs4 reads the BOM
+    (b'<html><head><meta charset="windows-1252"></head><body><p>caf\xe9 \x96 PMO</p></body></html>', "windows-1252"),
+    ("<html><body><p>café – PMO</p></body></html>".encode(), "utf-8"),
+])
+def test_html_encodings(data: bytes, encoding: str) -> None:
+    document = read_bytes(data, "cv.html")
+    assert document.text == "café – PMO" and dict(document.meta)["encoding"] == encoding

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import warnings
 from typing import Any
 
 from ..errors import DocumentReadError
@@ -34,6 +35,7 @@ _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?
                            re.IGNORECASE)
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_DECLARED = re.compile(rb"^(\xef\xbb\xbf|\xff\xfe|\xfe\xff)|charset\s*=", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\n\f]+")
 
 
@@ -62,15 +64,23 @@ def read(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = N
         raise DocumentReadError(source, f"HTML has {tags:,} tags (real pages have thousands; the limit is {MAX_TAGS:,})")
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(data, "html.parser")
+    markup: bytes | str = data
+    encoding = None
+    if not _DECLARED.search(data[:4096]):  # no BOM, no <meta charset>: decode as the text reader does
+        from .text import decode
+
+        markup, encoding = decode(data, source)
+    with warnings.catch_warnings():  # bs4 warns (on stderr) about undecodable bytes and the like
+        warnings.simplefilter("ignore")
+        soup = BeautifulSoup(markup, "html.parser")
     hidden_by_css = _css_hidden(soup)
     walker = _Walker(hidden_by_css)
     lines = walker.lines(soup, 0)
     text = "\n".join(lines)
     check_limit(source, limits, "max_chars", len(text), "extracted text length")
     meta = {"blocks": str(len(lines))}
-    if soup.original_encoding:
-        meta["encoding"] = soup.original_encoding
+    if encoding or soup.original_encoding:
+        meta["encoding"] = encoding or soup.original_encoding
     return Extracted(text, "html", meta, tuple(walker.hidden))
 
 
