@@ -587,3 +587,10 @@ def test_helper_knows_a_replaced_function(monkeypatch: pytest.MonkeyPatch) -> No
 def test_html_encodings(data: bytes, encoding: str) -> None:
     document = read_bytes(data, "cv.html")
     assert document.text == "café – PMO" and dict(document.meta)["encoding"] == encoding
+
+
+@needs_tesseract
+def test_ocr_turns_a_sideways_photo(cv15_scan: list[object]) -> None:
+    sideways = cv15_scan[0].rotate(90, expand=True)  # type: ignore[attr-defined]
+    meta = _same_reading(ROOT / "sample_cvs" / "cv15_pmo_officer_rank4.pdf", image_bytes(sideways, "PNG"), "photo.png")
+    assert float(meta["ocr_confidence"]) > ocr.LOW_CONFIDENCE
