@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .experience import experience_years, recency, recent_title
+from .experience import experience_years, is_plural_title, recency, recent_title
 from .gaps import gap_report
 from .kind import detect_kind
 from .lexicon import Lexicon, cached_lexicon
@@ -54,7 +54,8 @@ def load(source: str | Path | Document, *, limits: ReadLimits | None = None, pdf
 def _headline(doc: Document, kind: str, evidence: tuple[Evidence, ...], title: Evidence | None) -> Evidence | None:
     if kind == "advert":
         first_line_end = doc.text.find("\n")
-        first = [e for e in evidence if e.kind == "title" and e.start < (first_line_end if first_line_end > 0 else 200)]
+        first = [e for e in evidence if e.kind == "title" and e.start < (first_line_end if first_line_end > 0 else 200)
+                 and not is_plural_title(e.text)]
         return first[0] if first else title
     return title
 

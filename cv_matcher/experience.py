@@ -102,9 +102,22 @@ def experience_years(doc: Document, today: date | None = None) -> float | None:
     return round(best, 1) if best > 0 else None
 
 
+def is_plural_title(text: str) -> bool:
+    """Whether a title names several people: its head noun (the first word of "X of Y", else the
+    last word) is a plural."""
+    words = text.split()
+    if not words:
+        return False
+    lowered = [w.lower() for w in words]
+    head = words[0] if "of" in lowered[1:] else words[-1]
+    head = head.lower().strip(".,;:()")
+    return len(head) > 3 and head.endswith("s") and not head.endswith(("ss", "us", "is"))
+
+
 def recent_title(doc: Document, evidence: Iterable[Evidence], today: date | None = None) -> Evidence | None:
-    """The title nearest to the experience entry that ends latest; else the first title seen."""
-    titles = [e for e in evidence if e.kind == "title"]
+    """The title nearest to the experience entry that ends latest; else the first title seen.
+    A plural ("Project Managers") names the people around the role, never its own title."""
+    titles = [e for e in evidence if e.kind == "title" and not is_plural_title(e.text)]
     if not titles:
         return None
     best: tuple[int, Evidence] | None = None

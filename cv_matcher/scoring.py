@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Mapping
 from . import calibration
 from .lexicon import Lexicon, Term
 from .models import Evidence, LevelScore
+from .experience import is_plural_title
 from .pay import Pay, level_fit
 
 COUNTED_STATUS = {"held", "essential", "desirable", None}
@@ -86,7 +87,7 @@ def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
     def test(ev: Evidence) -> bool:
         if ev.kind == "certification":
             return False
-        if ev.kind == "title" and _plural_title(ev.text):
+        if ev.kind == "title" and is_plural_title(ev.text):
             return True  # "Project Managers", "Heads of PMO": the people around the role, not its title
         before, left = clause(text, ev.start, ev.end)
         before = before[:ev.start - left]
@@ -128,18 +129,6 @@ def _projects_named(title: str, lexicon: Lexicon) -> bool:
     from .matching.context import has_cue
 
     return not words or has_cue(title.lower(), words)
-
-
-def _plural_title(text: str) -> bool:
-    """Whether a title names several people: its head noun (the first word of "X of Y", else the
-    last word) is a plural."""
-    words = text.split()
-    if not words:
-        return False
-    lowered = [w.lower() for w in words]
-    head = words[0] if "of" in lowered[1:] else words[-1]
-    head = head.lower().strip(".,;:()")
-    return len(head) > 3 and head.endswith("s") and not head.endswith(("ss", "us", "is"))
 
 
 def _setting_family(setting_only: Mapping[str, list[Evidence]], own: Mapping[str, list[Evidence]], lexicon: Lexicon,

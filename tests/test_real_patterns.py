@@ -40,15 +40,51 @@ CASES = [
     ("look-alike: finance 'project coordinator' doing bookkeeping",
      "Accounts Assistant\n\nBookkeeping for a small firm: accounts payable, accounts receivable, bank reconciliation and VAT returns in "
      "Xero. Month-end close and payroll support. Occasionally helped a project coordinator with invoices.\n", "cv", 0, (), ()),
+    ("look-alike: training-programme coordinator",
+     "Training Programme Coordinator\nSalary: £24,000 per annum\n\nYou will coordinate our apprenticeship training programme: enrol "
+     "learners, book trainers and classrooms, keep learner records\nup to date and chase assessment paperwork. You will organise "
+     "induction days and monitor attendance.\n", "advert", 0, (), ()),
+    ("look-alike: batch-record coordinator",
+     "Batch Record Coordinator\nSalary: £26,000 per annum\n\nYou will review batch manufacturing records for GMP compliance, chase "
+     "deviations with production, file completed records\nand coordinate the release documentation with Quality Assurance in our "
+     "pharmaceutical manufacturing plant.\n", "advert", 0, (), ()),
+    ("look-alike: IT coordinator",
+     "IT Coordinator\n\nExperience\nIT Coordinator, Northside School  2018 - Present\n- Troubleshooting laptops and printers for 400 "
+     "students; hardware and software installs\n- Manage Active Directory accounts and the help desk ticket queue\n"
+     "- Coordinate the summer device refresh with the supplier\n", "cv", 0, (), ()),
     # 4. A delivery Project Manager of one large project is not a PMO role.
     ("delivery PM of one large project",
      "Project Manager\n\nYou will be accountable for delivering a £12m hospital wing: lead the design team and contractors, own the "
      "budget, the programme and the client relationship through to handover. Manage the project team and report to the board.\n",
      "advert", 0, (), ()),
+    ("PM of many small projects is co-ordinator work",
+     "Project Manager\nSalary: £30,000 per annum\n\nYou will manage a caseload of 20-30 small fit-out projects at any one time. "
+     "You will be the customer's main point of contact,\nbook engineers and installers, schedule site visits, track each job's "
+     "milestones and keep the job tracker up to date.\n", "advert", 2, ("multi-project-coordination", "point-of-contact"), ()),
     # 5. Title variants of real text.
     ("title variant: Programme Management Office (PMO) Manager",
      "Programme Management Office (PMO) Manager\n\nYou will set up and run the PMO, define the governance framework and standards, "
      "manage a team of PMO analysts and report portfolio status to the executive board.\n", "advert", 4, ("title-pmo-manager",), ()),
+    # 6. The current role decides a CV.
+    ("current role: an old PMO job does not lift a developer",
+     "Jane Smith\nSoftware Developer\n\nExperience\nSoftware Developer, Acme Ltd  2020 - Present\n"
+     "- Build REST APIs in Python and Django; write unit testing suites; code reviews\n"
+     "- Deploy microservices with Docker and Kubernetes on AWS\n\nPMO Analyst, Beta plc  2012 - 2015\n"
+     "- Maintained the RAID log and produced the consolidated weekly programme report\n"
+     "- Ran change control and tracked dependencies across workstreams\n\nEducation\nBSc Computer Science\n", "cv", 0, (), ()),
+    ("current role: an old admin job does not pull down a PMO analyst",
+     "Sam Jones\nPMO Analyst\n\nExperience\nPMO Analyst, Gamma Bank  2021 - Present\n"
+     "- Maintain the programme RAID log and dependencies across 6 workstreams\n"
+     "- Produce the consolidated weekly highlight report for the programme board\n"
+     "- Run change control and track programme financials (budget, actuals, forecast)\n\n"
+     "Office Administrator, Delta Dental  2015 - 2018\n- Answered phones, managed the reception diary, filing and ordering supplies\n\n"
+     "Education\nBA History\n", "cv", 3, ("consolidated-reporting", "change-control", "dependency-management"), ()),
+    # 8. International wording: a US implementation consultant ("PTO", "program schedule") is not PMO work.
+    ("US implementation consultant",
+     "Alex Lee\nImplementation Consultant\n\nExperience\nImplementation Consultant, SaaSCo  2019 - Present\n"
+     "- Configure the software for new clients, run training sessions and go-live support\n"
+     "- Gather business requirements and write functional specifications; user acceptance testing\n"
+     "- Track PTO for the team and coordinate the implementation program schedule\n", "cv", 0, (), ()),
     # 7. Budgets are not pay.
     ("budgets are not pay",
      "Project Coordinator\n\nYou will coordinate several small projects at once, be the main point of contact for the customer, "
