@@ -499,7 +499,7 @@ def serve(host: str, port: int, db: Path | None, max_upload_mb: float, **opts: A
     Example: cv-matcher serve --db .cv-matcher/results.sqlite
     """
     try:
-        from .web.app import WebConfig, is_loopback, serve as run_server
+        from .web.app import ServeError, WebConfig, is_loopback, serve as run_server
     except ImportError as exc:
         raise click.ClickException(f"the web app needs the 'web' extra ({exc.name} is missing): pip install '.[web]'") from None
     if not is_loopback(host):
@@ -510,8 +510,12 @@ def serve(host: str, port: int, db: Path | None, max_upload_mb: float, **opts: A
         from dataclasses import replace
 
         ctx["limits"] = replace(ctx["limits"], max_file_bytes=int(max_upload_mb * 1024 * 1024))
-    run_server(WebConfig(host=host, port=port, lexicon=ctx["lexicon"], db=db, max_upload_mb=max_upload_mb, limits=ctx["limits"],
-                         pdf_engine=ctx["pdf_engine"]))
+    try:
+        run_server(WebConfig(host=host, port=port, lexicon=ctx["lexicon"], db=db, max_upload_mb=max_upload_mb, limits=ctx["limits"],
+                             pdf_engine=ctx["pdf_engine"]))
+    except ServeError as exc:
+        click.echo(f"cv-matcher: error: {exc}", err=True)
+        raise click.exceptions.Exit(1) from None
 
 
 from . import batch_cli  # noqa: E402  (batch_cli imports the helpers above)

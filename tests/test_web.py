@@ -372,3 +372,15 @@ def test_highlight_pieces_rebuild_the_text_and_anchor_every_finding() -> None:
     assert pieces[0] == {"text": "Skills", "mark": None, "heading": True}
     assert found[2]["evidence"][0]["anchor"] == found[1]["evidence"][0]["anchor"]  # overlapped: lands on the longer mark
     assert found[3]["evidence"][0]["anchor"] is None  # out of range: no link
+
+
+def test_serve_on_a_taken_port_is_one_line_and_exit_1() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        res = CliRunner().invoke(cli, ["serve", "--port", str(port)])
+    assert res.exit_code == 1
+    assert res.stderr.strip().splitlines() == [f"cv-matcher: error: cannot listen on 127.0.0.1:{port}: Address already in use"]

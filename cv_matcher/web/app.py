@@ -17,6 +17,7 @@ import hashlib
 import ipaddress
 import json
 import re
+import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,10 +221,34 @@ def create_app(config: WebConfig | None = None, *, engine: Engine | None = None,
     return app
 
 
+class ServeError(Exception):
+    """The server cannot start (the address is taken, or not this machine's): one line, exit 1."""
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, made before the pipeline is built, so a taken port fails at once and in one line."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
 def serve(config: WebConfig) -> None:
     import uvicorn
 
-    app = create_app(config)
-    url_host = f"[{config.host}]" if ":" in config.host else config.host
-    print(f"cv-matcher: serving on http://{url_host}:{config.port}/ (Ctrl+C to stop)", file=sys.stderr)
-    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", server_header=False)
+    sock = _listen(config.host, config.port)
+    try:
+        app = create_app(config)
+        url_host = f"[{config.host}]" if ":" in config.host else config.host
+        print(f"cv-matcher: serving on http://{url_host}:{config.port}/ (Ctrl+C to stop)", file=sys.stderr)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", server_header=False, lifespan="off"))
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
