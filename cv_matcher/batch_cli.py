@@ -323,10 +323,13 @@ def results(db: Path | None, level: int | None, kind: str | None, fmt: str | Non
     from .store import NotAStoreError
 
     fmt = fmt or (_format_of(out) if out is not None else "csv")
+    store_path = db if db is not None else results_db(out)
     if out is not None:
         check_writable(out, "--out")
+        if os.path.abspath(out) == os.path.abspath(store_path) or (out.exists() and os.path.samefile(out, store_path)):
+            raise click.UsageError(f"--out {printable(str(out))} is the results store: the export would overwrite it")
     try:
-        store = ResultStore(db if db is not None else results_db(out), create=False)
+        store = ResultStore(store_path, create=False)
     except NotAStoreError as exc:
         raise click.UsageError(f"--db {exc}") from None
     with store:

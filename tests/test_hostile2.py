@@ -371,6 +371,11 @@ def test_db_equal_to_an_out_is_refused(tmp_path: Path) -> None:
     res = run("batch", folder, "--out", tmp_path / "r.csv", "--db", tmp_path / "r.csv", cwd=tmp_path)
     assert res.exit_code == 2 and "is also an --out" in res.output
     assert (tmp_path / "r.csv").read_text() == "keep me\n"
+    assert run("batch", folder, "--out", tmp_path / "r.jsonl", "--db", tmp_path / "s.sqlite", "--workers", "1", cwd=tmp_path).exit_code == 0
+    before = (tmp_path / "s.sqlite").read_bytes()
+    res = run("results", "--db", tmp_path / "s.sqlite", "--out", tmp_path / "s.sqlite", "--format", "csv", cwd=tmp_path)
+    assert res.exit_code == 2 and "is the results store" in res.output
+    assert (tmp_path / "s.sqlite").read_bytes() == before
 
 
 @pytest.mark.parametrize("case", ["csv", "html", "other_sqlite"])
