@@ -18,7 +18,7 @@ call. The hits are those that scoring every n-gram against every alias gives
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -223,12 +223,13 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
     for size in range(1, MAX_NGRAM + 2):
         span, up = 2 * size, size - 1
         if size > 1:  # the short words of each n-gram of this size, from those of the size below
-            shorts = [dead if rest is dead or mine is dead else (rest if not mine else mine if not rest else mine | rest)
+            shorts = [dead if rest is dead or mine is dead else rest if not mine else mine if not rest
+                      else union if (union := mine | rest) in parts else dead
                       for mine, rest in zip(shorts_1, shorts[1:])]
             for i in touching:
                 if i + up < count:
-                    shorts[i] = short_words(text[starts[i]:ends[i + up]])
-            shorts = [sh if sh is dead or sh in parts else dead for sh in shorts]
+                    found = short_words(text[starts[i]:ends[i + up]])
+                    shorts[i] = found if found in parts else dead
         else:
             shorts_1 = shorts
         for gram_shorts in set(shorts).difference(tables_of):
@@ -316,11 +317,11 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
         keys = bucket.keys
         if len(grams) * len(keys) < SMALL_CALL:
             left, right, where = small.setdefault(bucket.cutoff, ([], [], []))
-            columns = range(len(keys))
+            width = len(keys)
             for gram in grams:
-                left.extend([gram.key] * len(keys))
+                where.append((len(left), bucket, gram))  # its pairs start there
+                left.extend([gram.key] * width)
                 right.extend(keys)
-                where.extend([(bucket, gram, col) for col in columns])
             continue
         scores = _cdist([gram.key for gram in grams], keys, bucket.cutoff)
         if scores.strip(b"\0"):
@@ -330,9 +331,11 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
                 add(bucket, grams[row], col, float(scores[cell.start()]))
     for cutoff, (left, right, where) in small.items():
         scores = _cpdist(left, right, cutoff)
+        firsts = [w[0] for w in where]
         for cell in _NONZERO.finditer(scores):
-            bucket, gram, col = where[cell.start()]
-            add(bucket, gram, col, float(scores[cell.start()]))
+            pair = cell.start()
+            first, bucket, gram = where[bisect_right(firsts, pair) - 1]
+            add(bucket, gram, pair - first, float(scores[pair]))
     groups = list(index.by_words.values())
     hits: list[FuzzyHit] = []
     for group, _, _, key_index, score, gram in sorted(found, key=lambda f: f[:4]):
