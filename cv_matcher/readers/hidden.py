@@ -234,6 +234,12 @@ for _op in ("do_n", "do_f", "do_F", "do_f_a", "do_S", "do_s", "do_B", "do_B_a", 
     setattr(ClipTracking, _op, _ends_path(_op))
 
 
+def mult_matrix(m1: Any, m0: Any) -> tuple[float, ...]:
+    from pdfminer.utils import mult_matrix as multiply
+
+    return multiply(m1, m0)  # type: ignore[no-any-return]
+
+
 class HiddenFilter:
     """PDFLayoutAnalyzer mixin: glyphs a reader would not see are taken out of the page before
     layout and kept on it as `page.hidden` [(reason, text)]. A glyph is hidden when drawn in
@@ -242,7 +248,8 @@ class HiddenFilter:
     page when there is none; an image beneath it is never judged)."""
 
     hidden_clip: Rect | None = None
-    _render_mode = 0
+    _string_reason: str | None = None
+    _string_colour: RGB | None = None
 
     def begin_page(self, page: Any, ctm: Any) -> None:
         super().begin_page(page, ctm)  # type: ignore[misc]
@@ -261,7 +268,24 @@ class HiddenFilter:
             pass
 
     def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> Any:
-        self._render_mode = textstate.render
+        # Render mode, size and colour are the same for every glyph of a string: judged once.
+        mode = textstate.render
+        self._string_reason: str | None = None
+        self._string_colour: RGB | None = None
+        if mode in (3, 7):
+            self._string_reason = INVISIBLE
+        else:
+            try:
+                a, b, c, d, _e, _f = mult_matrix(textstate.matrix, self.ctm)  # type: ignore[attr-defined]
+                size = abs(float(textstate.fontsize)) * math.hypot(c, d)
+            except (TypeError, ValueError):
+                size = MIN_VISIBLE_SIZE
+            if size < MIN_VISIBLE_SIZE:
+                self._string_reason = TINY
+            elif mode in (1, 5):
+                self._string_colour = to_rgb(graphicstate.scolor, _components(graphicstate.scs))
+            else:
+                self._string_colour = to_rgb(graphicstate.ncolor, _components(graphicstate.ncs))
         return super().render_string(textstate, seq, ncs, graphicstate)  # type: ignore[misc]
 
     def render_char(self, matrix: Any, font: Any, fontsize: Any, scaling: Any, rise: Any, cid: Any, ncs: Any,
@@ -269,33 +293,21 @@ class HiddenFilter:
         adv = super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)  # type: ignore[misc]
         container = self.cur_item  # type: ignore[attr-defined]
         item = container._objs[-1]
-        reason = self._hidden_reason(item, matrix, fontsize, graphicstate)
+        reason = self._string_reason or self._position_reason(item)
         if reason is not None:
             container._objs.pop()
             self._hidden.append((reason, item.x0, (item.y0 + item.y1) / 2, item.size, item.get_text()))
         return adv
 
-    def _hidden_reason(self, item: Any, matrix: Any, fontsize: Any, gstate: Any) -> str | None:
-        mode = self._render_mode
-        if mode in (3, 7):
-            return INVISIBLE
-        try:
-            size = abs(float(fontsize)) * math.hypot(matrix[2], matrix[3])
-        except (TypeError, ValueError):
-            size = item.size
-        if size < MIN_VISIBLE_SIZE:
-            return TINY
-        x, y = (item.x0 + item.x1) / 2, (item.y0 + item.y1) / 2
-        if self._page_box is not None and not _overlaps(self._page_box, item.x0, item.y0, item.x1, item.y1):
+    def _position_reason(self, item: Any) -> str | None:
+        x0, y0, x1, y1 = item.x0, item.y0, item.x1, item.y1
+        if self._page_box is not None and not _overlaps(self._page_box, x0, y0, x1, y1):
             return OFF_PAGE
         clip = self.hidden_clip
-        if clip is not None and not _overlaps(clip, item.x0, item.y0, item.x1, item.y1):
+        if clip is not None and not _overlaps(clip, x0, y0, x1, y1):
             return CLIPPED
-        if mode in (1, 5):
-            colour = to_rgb(gstate.scolor, _components(gstate.scs))
-        else:
-            colour = to_rgb(gstate.ncolor, _components(gstate.ncs))
-        if colour is not None and close_colours(colour, self._background(x, y)):
+        colour = self._string_colour
+        if colour is not None and close_colours(colour, self._background((x0 + x1) / 2, (y0 + y1) / 2)):
             return SAME_COLOUR
         return None
 
