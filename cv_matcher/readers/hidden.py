@@ -276,7 +276,7 @@ class HiddenFilter:
             self._string_reason = INVISIBLE
         else:
             try:
-                a, b, c, d, _e, _f = mult_matrix(textstate.matrix, self.ctm)  # type: ignore[attr-defined]
+                _a, _b, c, d, _e, _f = mult_matrix(textstate.matrix, self.ctm)  # type: ignore[attr-defined]
                 size = abs(float(textstate.fontsize)) * math.hypot(c, d)
             except (TypeError, ValueError):
                 size = MIN_VISIBLE_SIZE
@@ -341,7 +341,7 @@ class HiddenFilter:
     def end_page(self, page: Any) -> Any:
         self.cur_item.hidden = lines_of(self._hidden)  # type: ignore[attr-defined]
         self._hidden, self._shapes = [], []
-        turn_upright(self.cur_item)
+        turn_upright(self.cur_item)  # type: ignore[attr-defined]
         return super().end_page(page)  # type: ignore[misc]
 
 
