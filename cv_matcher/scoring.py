@@ -106,6 +106,23 @@ def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
     return test
 
 
+def _headline_weight(headline: Evidence, evidence: tuple[Evidence, ...], text: str, lexicon: Lexicon,
+                     recency: Callable[..., float] | None) -> float:
+    """What the role's own title (an advert's first line, a CV's latest job) adds for the family
+    (positive) or against it (negative): a PMO title that names project work and no other field
+    counts for; a look-alike title of the current job counts against."""
+    s = lexicon.scoring
+    head = lexicon.terms[headline.term_id]
+    if head.family == "pmo":
+        if head.pmo and _projects_named(headline.text, lexicon) and not _qualified(headline, evidence, text, lexicon):
+            return float(s.get("headline_family_bonus", 0.0))
+        return 0.0
+    current = recency is None or recency(headline.start, either_side=True) >= 0.99
+    if current and float(s.get("family_against", {}).get(head.family, 0.0)) > 0:
+        return -float(s.get("headline_against_bonus", 0.0))
+    return 0.0
+
+
 def _qualified(headline: Evidence, evidence: Iterable[Evidence], text: str, lexicon: Lexicon) -> bool:
     """Whether another field's work stands on the title's own line ("Project Coordinator - Live
     Events"): then the title is that field's, and says nothing of a project office."""
@@ -214,16 +231,10 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             points[rank] += factor * w
     family += _setting_family(setting_only, by_term, lexicon, family_parts)
     if headline is not None and headline.term_id in by_term:
-        # The role's own title (an advert's first line, a CV's latest job) says what the job is.
-        head = lexicon.terms[headline.term_id]
-        if head.family == "pmo" and head.pmo and _projects_named(headline.text, lexicon) and not _qualified(headline, evidence, text, lexicon):
-            bonus = float(s.get("headline_family_bonus", 0.0))
-            family += bonus
-            family_parts.append((bonus, f"the role's own title is '{headline.text}'"))
-        elif head.family != "pmo" and against_w.get(head.family, 0.0) > 0 and (recency is None or recency(headline.start, either_side=True) >= 0.99):
-            bonus = float(s.get("headline_against_bonus", 0.0))
-            against += bonus
-            family_parts.append((-bonus, f"the role's own title is '{headline.text}'"))
+        weight = _headline_weight(headline, evidence, text, lexicon, recency)
+        if weight:
+            family, against = family + max(weight, 0.0), against + max(-weight, 0.0)
+            family_parts.append((weight, f"the role's own title is '{headline.text}'"))
     if pay is not None:
         contributions["pay"] = _spread(level_fit(pay, lexicon.pay.get("bands", {}), lexicon.pay), float(kind_factor.get("pay", 1.5)))
     if years is not None:
