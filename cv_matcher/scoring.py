@@ -15,6 +15,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Mapping
 
 from . import calibration
@@ -133,10 +134,15 @@ def _qualified(headline: Evidence, evidence: Iterable[Evidence], text: str, lexi
 
 
 def _project_word_count(text: str, lexicon: Lexicon) -> int:
-    from .matching.context import _cue_regex
+    return len(_any_word_regex(tuple(lexicon.context.get("project_title_words", ()))).findall(text.lower()))
 
-    lowered = text.lower()
-    return sum(len(_cue_regex(w).findall(lowered)) for w in lexicon.context.get("project_title_words", ()))
+
+@lru_cache(maxsize=16)
+def _any_word_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pass for all the words (each on word boundaries), longest first."""
+    if not words:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w.lower()) for w in sorted(words, key=len, reverse=True)) + r")(?![a-z0-9])")
 
 
 def _projects_named(title: str, lexicon: Lexicon) -> bool:
