@@ -18,8 +18,9 @@ through read_bytes(pdf_engine="pdfium") and then the whole pipeline, cv_matcher.
   message    a CvMatcherError whose message is not one printable line;
   memory     the worker's peak memory grew by more than --memory-growth-mb on one input, or it
              hit its address-space limit (--memory-mb) and reported running out of memory;
-  hang       the input took longer than --timeout seconds (an alarm in the worker; the parent
-             kills a worker stuck in native code a few seconds later);
+  hang       the input took longer than --timeout seconds of CPU time (a CPU-time alarm in the
+             worker, so a busy shared machine does not count; the parent kills a worker stuck
+             in native code, or blocked, after five times that in wall time);
   crash      the worker died (a signal, an abort in native code).
 The first --keep failing inputs are saved in --out (default fuzz-failures/) with a note each.
 Exit status 1 when anything failed.
@@ -749,6 +750,7 @@ def _peak_mb() -> float:
 def worker_main(conn: Connection, timeout: float, memory_mb: int, growth_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C
     signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGPROF, _on_alarm)
     if memory_mb:
         resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
     while True:
@@ -760,13 +762,16 @@ def worker_main(conn: Connection, timeout: float, memory_mb: int, growth_mb: int
             return
         before = _peak_mb()
         started = time.perf_counter()
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+        # CPU time, not wall time: a niced run on a shared machine can wait minutes for a CPU (two
+        # 150 KB texts "hung" for 20 s that way and replay in under a second); the parent's wall
+        # limit below still catches a worker that blocks without using the CPU.
+        signal.setitimer(signal.ITIMER_PROF, timeout)
         try:
             problems, outcome = check_one(item)
         except Hang:
             problems, outcome = [f"hang: over {timeout:g}s"], "failure"
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
         grew = _peak_mb() - before
         if grew > growth_mb:
             problems.append(f"memory: peak memory grew by {grew:.0f} MB on this input")
@@ -898,7 +903,7 @@ def run(args: argparse.Namespace) -> Tally:
                     kind = "memory" if code == -signal.SIGKILL else "crash"
                     record(worker.item, [f"{kind}: worker died (exit code {code})"], now - worker.since)
                     pool[i] = restart(worker)
-                elif now - worker.since > args.timeout + 10:  # stuck in native code: the alarm cannot fire
+                elif now - worker.since > args.timeout * 5 + 10:  # stuck in native code or blocked: the alarm cannot fire
                     record(worker.item, [f"hang: over {args.timeout:g}s, killed by the parent"], now - worker.since)
                     pool[i] = restart(worker)
             if not args.quiet and now - last_report > args.progress:
