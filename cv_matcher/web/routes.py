@@ -154,17 +154,22 @@ async def classify_page(request: Request) -> Response:
                    looks_like=detect_kind(analysis.document), **_document_view(engine, analysis, report))
 
 
+async def _match_pair(request: Request, engine: Any, missing: str) -> tuple[Any, Any, Any, Any, Any]:
+    """The CV and advert of a match form (files or pasted text), their analyses, and their match."""
+    form = await _form(request)
+    cv = await _upload(form, "cv", "cv_text", "pasted-cv.txt")
+    ad = await _upload(form, "advert", "advert_text", "pasted-advert.txt")
+    if cv is None or ad is None:
+        raise BadInput(missing)
+    cv_an = await run_in_threadpool(engine.analyse, cv, "cv")
+    ad_an = await run_in_threadpool(engine.analyse, ad, "advert")
+    return cv, ad, cv_an, ad_an, await run_in_threadpool(engine.match, cv_an, ad_an)
+
+
 async def match_page(request: Request) -> Response:
     engine = _engine(request)
     try:
-        form = await _form(request)
-        cv = await _upload(form, "cv", "cv_text", "pasted-cv.txt")
-        ad = await _upload(form, "advert", "advert_text", "pasted-advert.txt")
-        if cv is None or ad is None:
-            raise BadInput("give both a CV and an advert (a file or pasted text for each)")
-        cv_an = await run_in_threadpool(engine.analyse, cv, "cv")
-        ad_an = await run_in_threadpool(engine.analyse, ad, "advert")
-        result = await run_in_threadpool(engine.match, cv_an, ad_an)
+        cv, ad, cv_an, ad_an, result = await _match_pair(request, engine, "give both a CV and an advert (a file or pasted text for each)")
         cv_rep = await run_in_threadpool(engine.report, cv_an)
         ad_rep = await run_in_threadpool(engine.report, ad_an)
     except (CvMatcherError, BadInput) as exc:
@@ -347,14 +352,7 @@ async def api_classify(request: Request) -> Response:
 async def api_match(request: Request) -> Response:
     engine = _engine(request)
     try:
-        form = await _form(request)
-        cv = await _upload(form, "cv", "cv_text", "pasted-cv.txt")
-        ad = await _upload(form, "advert", "advert_text", "pasted-advert.txt")
-        if cv is None or ad is None:
-            raise BadInput("send the fields 'cv' and 'advert' (files, or their text)")
-        cv_an = await run_in_threadpool(engine.analyse, cv, "cv")
-        ad_an = await run_in_threadpool(engine.analyse, ad, "advert")
-        result = await run_in_threadpool(engine.match, cv_an, ad_an)
+        *_, result = await _match_pair(request, engine, "send the fields 'cv' and 'advert' (files, or their text)")
     except (CvMatcherError, BadInput) as exc:
         return error_response(request.url.path, 422, str(exc))
     return JSONResponse(result)
