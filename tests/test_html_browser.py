@@ -15,9 +15,6 @@ from click.testing import CliRunner
 from cv_matcher.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 SCRIPT = "<script>alert(1)</script>"
 XSS_NAME = "cv99_xss<img src=x onerror=alert(3)>.txt"  # a hostile file name too (no slash allowed)
 XSS_CV = f"""Jane Doe {SCRIPT}
@@ -71,17 +68,6 @@ def test_report_is_self_contained_and_escaped(report: tuple[Path, int]) -> None:
     assert [t for t, _ in tags.seen].count("script") == 1  # our inline script only: theirs is text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "http://" not in html and "https://" not in html
     assert "Content-Security-Policy" in html
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()
