@@ -64,7 +64,7 @@ def _warnings(lexicon: Lexicon, verdict: Verdict, pay: Pay | None, headline: Evi
     out = []
     rank = verdict.rank
     if pay is not None and rank > 0:
-        fits = level_fit(pay, lexicon.pay.get("bands", {}), lexicon.pay)
+        fits = level_fit(pay, lexicon.pay)
         pay_rank = max(fits, key=lambda r: (fits[r], -abs(r - rank)))
         if fits[pay_rank] > 0 and abs(pay_rank - rank) >= 2:
             out.append(f"pay '{pay.text}' fits level {pay_rank} but the duties point to level {rank}")
@@ -85,11 +85,11 @@ def analyse(document: Document, *, kind: str = "cv", lexicon: Lexicon | str | Pa
     if kind == "auto":
         kind = detect_kind(document)
     evidence = find_evidence(document, lex, doc_kind=kind)
-    pay = find_pay(document.text, lex.pay.get("grades"), lex.pay)
+    pay = find_pay(document.text, lex.pay.grades, lex.pay)
     years = experience_years(document)
     title = recent_title(document, evidence)
     headline = _headline(document, kind, evidence, title)
-    weights = lex.scoring.get("recency_weights", ()) if kind == "cv" else ()
+    weights = lex.scoring.recency_weights if kind == "cv" else ()
     verdict = score_levels(evidence, lex, text=document.text, pay=pay, years=years, headline=headline,
                            recency=recency(document, weights), kind=kind)
     warnings = reading_warnings(document) + _warnings(lex, verdict, pay, headline)

@@ -7,6 +7,7 @@ from .errors import printable
 from .lexicon import Lexicon
 from .matching.context import clause, has_cue
 from .models import Evidence, GapItem, GapReport
+from .status import CertStatus, is_held
 
 if TYPE_CHECKING:
     from .api import Analysis
@@ -18,11 +19,11 @@ LEVEL_FIT = {0: 1.0, 1: 0.8, -1: 0.7, 2: 0.4, -2: 0.3}  # cv rank - advert rank 
 
 def _requirement(ev: Evidence, advert: "Analysis", lex: Lexicon) -> str | None:
     if ev.kind == "certification":
-        return None if ev.status == "not-required" else (ev.status or "desirable")
+        return None if ev.status == CertStatus.NOT_REQUIRED else str(ev.status or CertStatus.DESIRABLE)
     section = advert.document.section_at(ev.start)
-    cues = lex.context.get("advert_status", {})
+    cues = lex.context.advert_status
     text, _ = clause(advert.document.text, ev.start, ev.end)
-    if (section is not None and section.kind in cues.get("desirable_sections", ())) or has_cue(text, cues.get("desirable", ())):
+    if (section is not None and section.kind in cues.desirable_sections) or has_cue(text, cues.desirable):
         return "desirable"
     return "essential"
 
@@ -42,7 +43,7 @@ def _implies(held_id: str, wanted_id: str, lex: Lexicon) -> bool:
 def _status(term_id: str, kind: str, cv: "Analysis", lex: Lexicon) -> tuple[str, list[Evidence]]:
     same = [e for e in cv.evidence if e.term_id == term_id]
     if kind == "certification":
-        held = [e for e in cv.evidence if e.kind == "certification" and e.status in (None, "held") and _implies(e.term_id, term_id, lex)]
+        held = [e for e in cv.evidence if e.kind == "certification" and is_held(e.status) and _implies(e.term_id, term_id, lex)]
         if held:
             return "met", held
         family = lex.certification_family(term_id)

@@ -5,6 +5,8 @@ from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .status import CertStatus
+
 
 @dataclass(frozen=True, slots=True)
 class Section:
@@ -72,7 +74,7 @@ class Evidence:
     method: str  # exact | alias | fuzzy | pattern
     confidence: float
     reason: str
-    status: str | None = None  # certifications: held/studying/planned or essential/desirable/not-required
+    status: CertStatus | None = None  # certifications only (status.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 from .errors import printable
 from .lexicon import Lexicon
 from .models import Evidence, GapReport
+from .status import STRENGTH, CertStatus
 
 if TYPE_CHECKING:
     from .api import Analysis
 
 SCHEMA_VERSION = "1"
-CERT_STATUS_ORDER = ("held", "essential", "desirable", "studying", "planned", "not-required")
 
 
 def _group(evidence: list[Evidence]) -> dict[str, list[Evidence]]:
@@ -29,13 +29,13 @@ def _cert_entries(evidence: list[Evidence], lex: Lexicon, kind: str) -> list[dic
     if kind == "cv":  # e.g. a plain "MSP" on a CV is the Practitioner (certification-ids.md)
         certs = [replace(e, term_id=lex.terms[e.term_id].cv_reads_as or e.term_id) for e in certs]
     groups = _group(certs)
-    for generic in lex.certification_groups.get("generic", ()):  # "level unstated", redundant beside a specific one
+    for generic in lex.certification_groups.generic:  # "level unstated", redundant beside a specific one
         if generic in groups and any(k.startswith(generic + "-") for k in groups):
             del groups[generic]
     for term_id, evs in groups.items():
         # One entry per certification; its status is the strongest one found (held beats studying).
-        status = min((e.status or "held" for e in evs), key=lambda s: CERT_STATUS_ORDER.index(s) if s in CERT_STATUS_ORDER else 99)
-        entries.append({"id": term_id, "label": lex.terms[term_id].label, "status": status,
+        status = min((e.status or CertStatus.HELD for e in evs), key=STRENGTH.index)
+        entries.append({"id": term_id, "label": lex.terms[term_id].label, "status": status.value,
                         "evidence": [e.to_dict() for e in evs]})
     return entries
 
