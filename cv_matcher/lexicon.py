@@ -446,16 +446,14 @@ def _trial(lexicon: Lexicon) -> list[str]:
     half-way through a batch."""
     import traceback
 
-    from . import api
-    from .match import match_report
+    from .engine import Analyzer
 
     try:
-        cv = api.analyse(api.load("trial-cv.txt", data=TRIAL_CV.encode()), kind="cv", lexicon=lexicon)
-        advert = api.analyse(api.load("trial-advert.txt", data=TRIAL_ADVERT.encode()), kind="advert", lexicon=lexicon)
-        api.report(cv, lexicon=lexicon)
-        api.report(cv, lexicon=lexicon, advert=advert)
-        api.report(advert, lexicon=lexicon)
-        match_report(cv, advert, lexicon)
+        engine = Analyzer(lexicon, prepare=False)
+        cv = engine.analysis(TRIAL_CV.encode(), kind="cv", name="trial-cv.txt")
+        advert = engine.analysis(TRIAL_ADVERT.encode(), kind="advert", name="trial-advert.txt")
+        for report in (engine.report(cv), engine.report(cv, advert=advert), engine.report(advert), engine.match(cv, advert)):
+            report.to_dict()
     except RecursionError:
         return ["scoring a sample CV with this lexicon fails: nested too deeply"]
     except Exception as exc:  # noqa: BLE001 - exactly what this trial looks for
