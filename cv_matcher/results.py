@@ -121,7 +121,7 @@ class Report:
             "level_scores": [{"rank": s.rank, "id": s.id, "score": s.score, "points": s.points} for s in self.level_scores],
             "certifications": [c.to_dict() for c in self.certifications],
             "skills": [s.to_dict() for s in self.skills],
-            "pay": None if self.pay is None else self.pay.to_dict(),
+            "pay": None if self.pay is None else _pay(self.pay),
             "experience_years": self.years if self.kind == "cv" else None,
             "required_years": self.years if self.kind == "advert" else None,
             "title": None if self.title is None else self.title.to_dict(),
@@ -133,6 +133,11 @@ class Report:
             "lexicon": {"name": self.lexicon_name, "version": self.lexicon_version},
             "schema_version": SCHEMA_VERSION,
         }
+
+
+def _pay(p: Pay) -> dict[str, Any]:
+    return {"min": p.min, "max": p.max, "currency": p.currency, "period": p.period, "text": p.text, "start": p.start,
+            "end": p.end, "employment": p.employment, "ir35": p.ir35, "grade": p.grade}
 
 
 @dataclass(frozen=True, slots=True)
