@@ -19,6 +19,10 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from .errors import LexiconError
+from .settings import (CalibrationSettings, CertificationGroups, ContextCues, PaySettings, ScoringSettings, Settings, parse_settings,
+                       with_defaults)
+from .settings import kind_of as _kind_of
+from .settings import shown_value as _shown_value
 
 TERM_KINDS = ("duty", "skill", "tool", "title", "certification", "experience")
 FAMILIES = ("pmo", "pm", "agile", "admin", "other")
@@ -80,16 +84,16 @@ class Lexicon:
     version: str
     levels: tuple[Level, ...]
     terms: Mapping[str, Term]
-    scoring: Mapping[str, Any]
-    pay: Mapping[str, Any]
-    context: Mapping[str, Any]
+    scoring: ScoringSettings  # ladder.toml [scoring]
+    pay: PaySettings  # ladder.toml [pay]
+    context: ContextCues  # context.toml
+    certification_groups: CertificationGroups  # ladder.toml [certifications]
+    calibration: CalibrationSettings  # ladder.toml [calibration]: confidence curve
     sections: Mapping[str, Any] = field(default_factory=dict)
-    certification_groups: Mapping[str, Any] = field(default_factory=dict)  # ladder.toml [certifications]
-    calibration: Mapping[str, Any] = field(default_factory=dict)  # ladder.toml [calibration]: confidence curve
 
     def certification_family(self, term_id: str) -> str:
         """The family a certification id belongs to ("prince2-practitioner" -> "prince2"), else itself."""
-        return next((f for f in self.certification_groups.get("families", ()) if term_id.startswith(f)), term_id)
+        return self.certification_groups.family_of(term_id)
 
     def level(self, rank: int) -> Level:
         for lvl in self.levels:
@@ -135,25 +139,6 @@ def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
 # run in `_trial` catches: whatever scoring would trip on, loading reports.
 
 MAX_DEPTH = 12  # tables and lists inside each other; the shipped lexicon uses 4
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return f"a {type(value).__name__}"
-
-
-def _shown_value(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _union(tables: list[dict[str, Any]]) -> dict[str, Any]:
@@ -348,6 +333,31 @@ def _cross_check(terms: dict[str, Term], levels: tuple[Level, ...], problems: li
                 problems.append(f"ladder.toml: level '{lvl.id}' suggests unknown certification '{cid}'")
 
 
+def _check_settings(settings: Settings, terms: Mapping[str, Term], levels: tuple[Level, ...], problems: list[str]) -> None:
+    """What the settings name must exist: generic certification ids, and a pay band's level."""
+    for cid in settings.certifications.generic:
+        if cid not in terms:
+            problems.append(f"ladder.toml: certifications.generic names unknown term '{cid}'")
+    ranks = {lvl.rank for lvl in levels if lvl.rank > 0}
+    for rank in settings.pay.bands:
+        if rank not in ranks:
+            problems.append(f"ladder.toml: pay.bands.{rank} is for a level not defined in ladder.toml")
+
+
+def _settings(ladder: dict[str, Any], context: dict[str, Any], shipped: bool, problems: list[str], *, shape_ok: bool) -> Settings:
+    """The typed settings; a custom lexicon's missing ones are the shipped lexicon's (settings.py).
+    A custom lexicon's type problems are already listed by check_shape: not listed twice."""
+    if not shipped:
+        reference = _reference_tables()
+        ladder = with_defaults(ladder, reference["ladder.toml"])
+        context = with_defaults(context, reference["context.toml"])
+    found: list[str] = []
+    settings = parse_settings(ladder, context, term_kinds=TERM_KINDS, families=FAMILIES, where="ladder.toml", problems=found)
+    if shipped or shape_ok:
+        problems += found
+    return settings
+
+
 def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexicon:
     """Read, validate and freeze the lexicon in folder `path` (default: the shipped one). Another
     lexicon's settings are checked against the shipped one's types, and (with `trial`) it must
@@ -383,16 +393,18 @@ def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexic
             terms[term.id] = term
     _cross_check(terms, levels, problems)
     shipped = folder.resolve() == default_lexicon_path().resolve()
+    before_shape = len(problems)
     if not shipped:  # the shipped files are the reference for the free-form settings' types
         reference = _reference_tables()
         for name, table in (("ladder.toml", ladder), ("context.toml", context), ("sections.toml", sections)):
             check_shape({k: v for k, v in table.items() if k != "level"}, reference[name], name.removesuffix(".toml"), problems)
+    settings = _settings(ladder, context, shipped, problems, shape_ok=len(problems) == before_shape)
+    _check_settings(settings, terms, levels, problems)
     if problems:
         raise LexiconError(folder, problems)
     lexicon = Lexicon(path=str(folder), name=str(ladder.get("name", folder.name)), version=str(ladder.get("version", "0")),
-                   levels=levels, terms=terms, scoring=ladder.get("scoring", {}), pay=ladder.get("pay", {}),
-                   context=context, sections=sections, certification_groups=ladder.get("certifications", {}),
-                   calibration=ladder.get("calibration", {}))
+                      levels=levels, terms=terms, scoring=settings.scoring, pay=settings.pay, context=settings.context,
+                      certification_groups=settings.certifications, calibration=settings.calibration, sections=sections)
     if not shipped and trial:
         problems = _trial(lexicon)
         if problems:
@@ -434,16 +446,14 @@ def _trial(lexicon: Lexicon) -> list[str]:
     half-way through a batch."""
     import traceback
 
-    from . import api
-    from .match import match_report
+    from .engine import Analyzer
 
     try:
-        cv = api.analyse(api.load("trial-cv.txt", data=TRIAL_CV.encode()), kind="cv", lexicon=lexicon)
-        advert = api.analyse(api.load("trial-advert.txt", data=TRIAL_ADVERT.encode()), kind="advert", lexicon=lexicon)
-        api.report(cv, lexicon=lexicon)
-        api.report(cv, lexicon=lexicon, advert=advert)
-        api.report(advert, lexicon=lexicon)
-        match_report(cv, advert, lexicon)
+        engine = Analyzer(lexicon, prepare=False)
+        cv = engine.analysis(TRIAL_CV.encode(), kind="cv", name="trial-cv.txt")
+        advert = engine.analysis(TRIAL_ADVERT.encode(), kind="advert", name="trial-advert.txt")
+        for report in (engine.report(cv), engine.report(cv, advert=advert), engine.report(advert), engine.match(cv, advert)):
+            report.to_dict()
     except RecursionError:
         return ["scoring a sample CV with this lexicon fails: nested too deeply"]
     except Exception as exc:  # noqa: BLE001 - exactly what this trial looks for

@@ -1,9 +1,15 @@
-"""Frozen data types passed between the steps: Document, Section, Evidence, LevelScore, GapReport."""
+"""Frozen data types passed between the steps: Document, Section, Evidence, LevelScore, GapReport, Analysis."""
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .status import CertStatus
+
+if TYPE_CHECKING:
+    from .pay import Pay
+    from .scoring import Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +78,7 @@ class Evidence:
     method: str  # exact | alias | fuzzy | pattern
     confidence: float
     reason: str
-    status: str | None = None  # certifications: held/studying/planned or essential/desirable/not-required
+    status: CertStatus | None = None  # certifications only (status.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,3 +153,17 @@ class GapReport:
             "present": [i.to_dict() for i in self.items if i.status == "met"],
             "missing": [i.to_dict() for i in self.items if i.status != "met"],
         }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything cv-matcher learnt about one document (the engine's step before a Report)."""
+
+    document: Document
+    kind: str
+    evidence: tuple[Evidence, ...]
+    verdict: Verdict
+    pay: Pay | None
+    years: float | None
+    title: Evidence | None
+    warnings: tuple[str, ...]
