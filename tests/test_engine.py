@@ -125,3 +125,17 @@ def test_a_stored_report_reads_back_exactly(path: Path) -> None:
 def test_a_match_reads_back_exactly(engine: Analyzer) -> None:
     stored = engine.match(CV, ADVERT).to_dict()
     assert MatchReport.from_dict(stored).to_dict() == stored
+
+
+def test_the_csv_has_one_score_column_per_level_of_the_ladder_in_use() -> None:
+    from cv_matcher.reporting import csv_out
+    from cv_matcher.store import Record
+
+    tiny = Analyzer(ROOT / "tests" / "data" / "lexicon-tiny", prepare=False)
+    report = tiny.score_cv(b"Experience\nI take minutes and keep the RAID log.\n", name="tiny.txt").to_dict()
+    records = [Record("tiny.txt", "tiny.txt", None, "test", "cv", "", {}, report)]
+    header, line = csv_out.render(records).splitlines()
+    assert header == "file,kind,level_rank,level_label,confidence,score_l1,score_l2,certifications_held,experience_years,pay,top_gaps,error"
+    assert line.startswith("tiny.txt,cv,2,Co-ordinator,")
+    failed = [Record("x.txt", "x.txt", None, "test", "cv", "", {}, None, error="unreadable")]
+    assert "score_l4" in csv_out.render(failed).splitlines()[0]  # no report: the shipped ladder's columns

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..errors import printable
@@ -21,8 +21,24 @@ def safe_cell(value: Any) -> Any:
     value = printable(value)
     return "'" + value if value.startswith(FORMULA_START) else value
 
-COLUMNS = ["file", "kind", "level_rank", "level_label", "confidence", "score_l1", "score_l2", "score_l3", "score_l4",
-           "certifications_held", "experience_years", "pay", "top_gaps", "fit", "error"]
+# The columns before and after one score_l<rank> column per level of the ladder (its size comes
+# from the reports' level_scores, so another ladder gets its own columns).
+HEAD_COLUMNS = ["file", "kind", "level_rank", "level_label", "confidence"]
+TAIL_COLUMNS = ["certifications_held", "experience_years", "pay", "top_gaps", "fit", "error"]
+
+
+def ladder_ranks(records: Sequence[Record]) -> tuple[int, ...]:
+    """The ladder's ranks above 0, from the reports; with no report at all, the shipped ladder's."""
+    ranks = {s["rank"] for rec in records if rec.report is not None for s in rec.report["level_scores"] if s["rank"] > 0}
+    if ranks:
+        return tuple(sorted(ranks))
+    from ..lexicon import cached_lexicon
+
+    return cached_lexicon().ranks
+
+
+def columns(ranks: Sequence[int], *, with_fit: bool = False) -> list[str]:
+    return [c for c in HEAD_COLUMNS + [f"score_l{r}" for r in ranks] + TAIL_COLUMNS if with_fit or c != "fit"]
 
 
 def _num(value: float) -> str:
@@ -37,7 +53,7 @@ def format_pay(pay: dict[str, Any] | None) -> str:
     return f"{amount} {pay['currency']}/{pay['period']}"
 
 
-def row(rec: Record) -> dict[str, Any]:
+def row(rec: Record, ranks: Sequence[int]) -> dict[str, Any]:
     rep = rec.report
     if rep is None:
         return {"file": rec.source, "kind": rec.kind, "error": rec.error}
@@ -47,7 +63,7 @@ def row(rec: Record) -> dict[str, Any]:
     gaps = rep.get("gaps") or {}
     return {
         "file": rep["source"], "kind": rep["kind"], "level_rank": rep["level"]["rank"], "level_label": rep["level"]["label"],
-        "confidence": rep["level"]["confidence"], **{f"score_l{r}": scores.get(r, "") for r in range(1, 5)},
+        "confidence": rep["level"]["confidence"], **{f"score_l{r}": scores.get(r, "") for r in ranks},
         "certifications_held": ";".join(c["id"] for c in rep["certifications"] if c["status"] in POSITIVE.get(rep["kind"], ())),
         "experience_years": "" if years is None else years, "pay": format_pay(rep.get("pay")),
         "top_gaps": ";".join(i["label"] for i in gaps.get("missing", [])[:3]),
@@ -56,10 +72,11 @@ def row(rec: Record) -> dict[str, Any]:
 
 
 def render(records: Iterable[Record], *, with_fit: bool = False) -> str:
-    columns = [c for c in COLUMNS if with_fit or c != "fit"]
+    records = list(records)
+    ranks = ladder_ranks(records)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns(ranks, with_fit=with_fit), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for rec in records:
-        writer.writerow({key: safe_cell(value) for key, value in row(rec).items()})
+        writer.writerow({key: safe_cell(value) for key, value in row(rec, ranks).items()})
     return buf.getvalue()
