@@ -19,6 +19,7 @@ from .pay import Pay, find_pay, level_fit
 from .readers import ReadLimits, read_bytes, read_document
 from .readers.pdf import DEFAULT_ENGINE as DEFAULT_PDF_ENGINE
 from .scoring import Verdict, score_levels
+from .sections import with_headings
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _warnings(lexicon: Lexicon, verdict: Verdict, pay: Pay | None, headline: Evi
 def analyse(document: Document, *, kind: str = "cv", lexicon: Lexicon | str | Path | None = None) -> Analysis:
     """Find evidence, pay, years and title, and score the levels."""
     lex = get_lexicon(lexicon)
+    document = with_headings(document, lex.headings)
     if kind == "auto":
         kind = detect_kind(document)
     evidence = find_evidence(document, lex, doc_kind=kind)

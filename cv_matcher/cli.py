@@ -277,7 +277,13 @@ def text(file: str, fmt: str, show_hidden: bool, quiet: bool, input_format: str 
 
     from .readers.hidden import hidden_chars, shown_safely
 
-    doc = _load(file, input_format, _ctx(**opts))
+    ctx = _ctx(**opts)
+    doc = _load(file, input_format, ctx)
+    if ctx["lexicon"] is not None:  # sections as that lexicon's headings find them
+        from .api import get_lexicon
+        from .sections import with_headings
+
+        doc = with_headings(doc, get_lexicon(ctx["lexicon"]).headings)
     hidden = getattr(doc, "hidden", ())
     if fmt == "json":
         out = doc.to_dict()

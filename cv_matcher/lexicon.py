@@ -9,7 +9,6 @@ import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -19,6 +18,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from .errors import LexiconError
+from .sections import load_headings
+from .shipped import lexicon_dir
 
 TERM_KINDS = ("duty", "skill", "tool", "title", "certification", "experience")
 FAMILIES = ("pmo", "pm", "agile", "admin", "other")
@@ -83,7 +84,7 @@ class Lexicon:
     scoring: Mapping[str, Any]
     pay: Mapping[str, Any]
     context: Mapping[str, Any]
-    sections: Mapping[str, Any] = field(default_factory=dict)
+    headings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # sections.toml: section kind -> heading aliases
     certification_groups: Mapping[str, Any] = field(default_factory=dict)  # ladder.toml [certifications]
     calibration: Mapping[str, Any] = field(default_factory=dict)  # ladder.toml [calibration]: confidence curve
 
@@ -106,7 +107,21 @@ class Lexicon:
 
 
 def default_lexicon_path() -> Path:
-    return Path(str(resources.files("cv_matcher") / "data" / "lexicon"))
+    """The shipped lexicon: the top-level lexicon/ folder (see shipped.py)."""
+    return lexicon_dir()
+
+
+def _headings(folder: Path, problems: list[str]) -> Mapping[str, tuple[str, ...]]:
+    """The section headings of the lexicon in `folder` (its sections.toml; the shipped one when it
+    has none): readers split with the shipped ones, and a document analysed with this lexicon is
+    split again with these when they differ (sections.with_headings)."""
+    path = folder / "sections.toml"
+    try:
+        return load_headings(str(path) if path.exists() else None)
+    except LexiconError as exc:
+        problems.extend(f"sections.toml: {problem}" for problem in exc.problems
+                        if not problem.startswith("cannot load"))  # a TOML error is reported once, by _read_toml
+        return {}
 
 
 def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
@@ -359,6 +374,7 @@ def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexic
     ladder = _read_toml(folder / "ladder.toml", problems)
     context = _read_toml(folder / "context.toml", problems) if (folder / "context.toml").exists() else {}
     sections = _read_toml(folder / "sections.toml", problems) if (folder / "sections.toml").exists() else {}
+    headings = _headings(folder, problems)
     levels = _parse_levels_table(ladder, problems)
     valid_ranks = {lvl.rank for lvl in levels if lvl.rank > 0}
     terms: dict[str, Term] = {}
@@ -391,7 +407,7 @@ def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexic
         raise LexiconError(folder, problems)
     lexicon = Lexicon(path=str(folder), name=str(ladder.get("name", folder.name)), version=str(ladder.get("version", "0")),
                    levels=levels, terms=terms, scoring=ladder.get("scoring", {}), pay=ladder.get("pay", {}),
-                   context=context, sections=sections, certification_groups=ladder.get("certifications", {}),
+                   context=context, headings=headings, certification_groups=ladder.get("certifications", {}),
                    calibration=ladder.get("calibration", {}))
     if not shipped and trial:
         problems = _trial(lexicon)
