@@ -6,6 +6,9 @@ kind ("Work Experience", "2. SKILLS:", "## Key Responsibilities"). Three looser 
 an inline heading at a line start ("Skills: Excel, Word"); an ALL CAPS or colon-ended short line
 that ends with an alias ("OTHER TECHNICAL SKILLS"); and, in very long lines that hold a whole CV
 or advert, ALL CAPS aliases and "Alias:" after a sentence end ("... weekends. The role: ...").
+An inline heading among "Label: value" lines is a field, not a heading of what follows: in a
+document's header block ("Employer: ...", "Salary: ...") it is a section of its own line; inside
+another section (a job's "Salary: $54,000") it is part of that section.
 The vocabulary lives in the lexicon's sections.toml (the lexicon in use: Lexicon.headings).
 """
 from __future__ import annotations
@@ -43,6 +46,8 @@ _SENTENCE_END = frozenset(".!?•♦▪●■➢✓|;)")
 _BULLETS = frozenset("•·▪●○◦➢✓✔►")
 _NEXT_WORD = re.compile(r"\s*(\S+)")
 _COLON = re.compile(r" *:")
+# A line of a field block: a short capitalised label, a colon and a value ("Location: Leeds").
+_FIELD = re.compile(r"[A-Z][\w'/&() -]{0,30}:[ \t]*\S")
 
 
 class Vocabulary(NamedTuple):
@@ -56,6 +61,7 @@ class _Found(NamedTuple):
     start: int
     end: int
     kind: str
+    line_end: int = -1  # set for a field of a "Label: value" block: its section is its own line
 
 
 def normalise(text: str) -> str:
@@ -128,7 +134,7 @@ def split_sections(text: str, headings: Mapping[str, Sequence[str]] | None = Non
     """Detect headings in `text` and return its sections in order.
 
     `text[s.start:s.end] == s.heading`; a section's body runs from `end` to `body_end`, the start
-    of the next heading's line (or the end of the text).
+    of the next heading's line (or the end of the text; a header field's body is its own line).
 
     >>> [(s.kind, s.heading) for s in split_sections("Jane\\nWORK EXPERIENCE\\nPMO Analyst\\nSkills: Excel")]
     [('experience', 'WORK EXPERIENCE'), ('skills', 'Skills')]
@@ -139,7 +145,7 @@ def split_sections(text: str, headings: Mapping[str, Sequence[str]] | None = Non
     if not found:
         return ()
     body_ends = [f.block_start for f in found[1:]] + [len(text)]
-    return tuple(Section(text[f.start:f.end], f.kind, f.start, f.end, body_end)
+    return tuple(Section(text[f.start:f.end], f.kind, f.start, f.end, body_end if f.line_end < 0 else min(body_end, f.line_end))
                  for f, body_end in zip(found, body_ends, strict=True))
 
 
@@ -151,7 +157,9 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _find_headings(text: str, vocab: Vocabulary) -> Iterator[_Found]:
-    for offset, line in _lines(text):
+    lines = list(_lines(text))
+    seen_heading = False
+    for i, (offset, line) in enumerate(lines):
         if len(line) > LONG_LINE:
             yield from _in_long_line(offset, line, vocab)
             continue
@@ -165,14 +173,24 @@ def _find_headings(text: str, vocab: Vocabulary) -> Iterator[_Found]:
         if kind is not None and _is_list_item(line[:start]) and not candidate.isupper():
             kind = None  # "• Training" in a bullet list is an item; "■ EXPERIENCE" is a heading
         if kind is not None:
+            seen_heading = True
             yield _Found(offset, offset + start, offset + end, kind)
             continue
         inline = _INLINE.match(line, start)
         if inline:
             # Exact aliases only (or ALL CAPS): "Delivered staff training: ..." is no heading.
             kind = _line_kind(inline.group(1), False, vocab)
-            if kind is not None:
-                yield _Found(offset, offset + inline.start(1), offset + inline.end(1), kind)
+            if kind is None:
+                continue
+            # A field of a "Label: value" block ("Salary: £30k" among "Employer:", "Location:") is
+            # no heading of what follows: inside a section it is part of it (a job's "Salary:
+            # $54,000" line); in a document's header block it is a section of its own line.
+            if any(0 <= j < len(lines) and _FIELD.match(lines[j][1]) for j in (i - 1, i + 1)):
+                if not seen_heading:
+                    yield _Found(offset, offset + inline.start(1), offset + inline.end(1), kind, offset + len(line))
+                continue
+            seen_heading = True
+            yield _Found(offset, offset + inline.start(1), offset + inline.end(1), kind)
 
 
 def _is_list_item(lead: str) -> bool:

@@ -24,8 +24,9 @@ def found(text: str) -> list[tuple[str, str]]:
         assert sec.heading == sec.heading.strip() and not sec.heading.endswith(":")
         following = sections[i + 1].start if i + 1 < len(sections) else len(text)
         assert sec.end <= sec.body_end <= following
-    if sections:
-        assert sections[-1].body_end == len(text)
+    if sections:  # the last body runs to the end, unless it is a header field of one line
+        last = sections[-1]
+        assert last.body_end == len(text) or text[last.body_end] == "\n"
     return [(s.kind, s.heading) for s in sections]
 
 
@@ -84,6 +85,22 @@ def test_offsets_and_bodies() -> None:
     assert doc.section_at(text.index("PMO")) == profile
     assert doc.section_at(text.index("BSc")) == education
     assert doc.section_at(0) is None
+
+
+@pytest.mark.parametrize(("text", "heading", "body"), [
+    # A header block of fields: the salary field is its own line, not the whole advert after it.
+    ("PMO Officer\nEmployer: NHS Trust\nSalary: £30,000 a year\nDate posted: 2020\n\nYou will run the RAID log.",
+     "Salary", ": £30,000 a year"),
+    # A field line inside a job is part of the job, not a new section.
+    ("Experience\nProgram Manager\nSalary: $54,000.\nHours per week: 40.\nMaintain budgets.",
+     "Experience", "\nProgram Manager\nSalary: $54,000.\nHours per week: 40.\nMaintain budgets."),
+    # A lone inline heading still opens a section that runs on.
+    ("Jane\nSkills: Excel\nMS Project", "Skills", ": Excel\nMS Project"),
+])
+def test_field_blocks(text: str, heading: str, body: str) -> None:
+    (sec,) = [s for s in split_sections(text) if s.heading == heading]
+    assert text[sec.end:sec.body_end] == body
+    assert [s.heading for s in split_sections(text)] == [heading]
 
 
 def test_numbered_heading_body_excludes_next_decoration() -> None:
