@@ -5,7 +5,6 @@ This is the only module the CLI calls. Everything returns plain dicts in the pub
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,33 +12,27 @@ from .experience import experience_years, is_plural_title, recency, recent_title
 from .gaps import gap_report
 from .kind import detect_kind
 from .lexicon import Lexicon, cached_lexicon
+from .lexicon import load_lexicon as read_lexicon
 from .matching import find_evidence
-from .models import Document, Evidence, GapReport
-from .pay import Pay, find_pay, level_fit
+from .models import Analysis, Document, Evidence, GapReport, Pay, Verdict
+from .pay import find_pay, level_fit
 from .readers import ReadLimits, read_bytes, read_document
 from .readers.pdf import DEFAULT_ENGINE as DEFAULT_PDF_ENGINE
-from .scoring import Verdict, score_levels
+from .scoring import score_levels
 from .sections import with_headings
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """Everything cv-matcher learnt about one document."""
-
-    document: Document
-    kind: str
-    evidence: tuple[Evidence, ...]
-    verdict: Verdict
-    pay: Pay | None
-    years: float | None
-    title: Evidence | None
-    warnings: tuple[str, ...]
-
-
 def get_lexicon(lexicon: Lexicon | str | Path | None) -> Lexicon:
+    """The lexicon given, or the one in that folder (loaded once, with its trial run), or the shipped one."""
     if isinstance(lexicon, Lexicon):
         return lexicon
-    return cached_lexicon(None if lexicon is None else str(lexicon))
+    return cached_lexicon(None if lexicon is None else str(lexicon), trial_problems)
+
+
+def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexicon:
+    """Read, validate and freeze a lexicon folder (default: the shipped one); another one must also
+    score a sample CV and advert without error (`trial`): every problem is reported at once."""
+    return read_lexicon(path, check=trial_problems if trial else None)
 
 
 def load(source: str | Path | Document, *, limits: ReadLimits | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE,
@@ -161,3 +154,48 @@ def match_cv_to_advert(cv: str | Path | Document, advert: str | Path | Document,
     cv_an = analyse(load(cv, limits=limits, pdf_engine=pdf_engine), kind="cv", lexicon=lex)
     ad_an = analyse(load(advert, limits=limits, pdf_engine=pdf_engine), kind="advert", lexicon=lex)
     return match_report(cv_an, ad_an, lex)
+
+
+TRIAL_CV = """Jane Smith
+Profile
+PMO Analyst with six years of experience supporting programme boards.
+Experience
+PMO Analyst, Acme Ltd, March 2019 - present
+Maintained the RAID log, ran change control and produced consolidated highlight reports for the portfolio board.
+Project Administrator, Beta plc, 2015 - 2019
+Took minutes, kept the project diary and document control, 28,000 per year.
+Certifications
+PRINCE2 Practitioner (held); studying for MSP Foundation
+Skills: MS Project, Power BI, Excel, stakeholder management
+"""
+TRIAL_ADVERT = """Senior PMO Analyst
+About the role: set up PMO standards and portfolio governance, benefits tracking, line management of two analysts.
+Essential: PRINCE2 Practitioner, RAID management, financial tracking. Desirable: MSP.
+Salary: 45,000 - 52,000 per annum. Contract, outside IR35, 450 per day.
+"""
+
+
+def trial_problems(lexicon: Lexicon) -> list[str]:
+    """Score a small CV and advert (and match them) with `lexicon`: any exception is a problem,
+    named with where it happened, so a setting of the wrong shape is found when loading, not
+    half-way through a batch."""
+    import traceback
+
+    from .match import match_report
+
+    try:
+        cv = analyse(load("trial-cv.txt", data=TRIAL_CV.encode()), kind="cv", lexicon=lexicon)
+        advert = analyse(load("trial-advert.txt", data=TRIAL_ADVERT.encode()), kind="advert", lexicon=lexicon)
+        report(cv, lexicon=lexicon)
+        report(cv, lexicon=lexicon, advert=advert)
+        report(advert, lexicon=lexicon)
+        match_report(cv, advert, lexicon)
+    except RecursionError:
+        return ["scoring a sample CV with this lexicon fails: nested too deeply"]
+    except Exception as exc:  # noqa: BLE001 - exactly what this trial looks for
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if "cv_matcher" in f.filename]
+        where = f" (in {Path(frames[-1].filename).name}, {frames[-1].name})" if frames else ""
+        detail = " ".join(str(exc).split())[:160]
+        return [f"scoring a sample CV with this lexicon fails: {type(exc).__name__}: {detail}{where}; "
+                "a setting probably has the wrong type or an impossible value"]
+    return []

@@ -39,7 +39,7 @@ from .reporting.html import evidence_contexts
 from .store import Record, ResultStore
 
 if TYPE_CHECKING:
-    from .api import Analysis
+    from .models import Analysis
 
 DEFAULT_INCLUDE = ("*.pdf", "*.docx", "*.txt", "*.md")  # the historical set; default_include() has every reader's suffix
 SKIPPED_NAMES = ("labels.csv",)  # the evaluation labels that sit beside sample documents

@@ -445,7 +445,7 @@ def lexicon_check(path: Path | None, quiet: bool) -> None:
     Example: cv-matcher lexicon check my_lexicon/
     """
     from .errors import LexiconError
-    from .lexicon import load_lexicon
+    from .api import load_lexicon
 
     try:
         lex = load_lexicon(path)
@@ -472,7 +472,7 @@ def lexicon_show(kind: str | None, lexicon_path: Path | None, fmt: str) -> None:
 
     Example: cv-matcher lexicon show --kind certification
     """
-    from .lexicon import load_lexicon
+    from .api import load_lexicon
 
     lex = load_lexicon(lexicon_path)
     terms = [t for t in sorted(lex.terms.values(), key=lambda t: (t.kind, t.id)) if kind is None or t.kind == kind]

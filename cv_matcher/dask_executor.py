@@ -23,7 +23,7 @@ SLACK_S = 5.0  # network and scheduling time allowed on top of the per-file limi
 POLL_S = 0.02  # how often the parent looks for finished tasks (no default client needed)
 
 if TYPE_CHECKING:
-    from .api import Analysis
+    from .models import Analysis
     from .batch import Outcome, Settings
 
 

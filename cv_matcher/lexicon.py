@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -147,7 +147,7 @@ def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
 # shipped one: every key both have must hold the same type (numbers as numbers, a [low, high]
 # pair as two numbers, a list of strings as strings, a table as a table...); new keys in a table
 # whose shipped values all have one type must have that type too. What this misses, the trial
-# run in `_trial` catches: whatever scoring would trip on, loading reports.
+# run (api.trial_problems, passed in as `check`) catches: whatever scoring would trip on, loading reports.
 
 MAX_DEPTH = 12  # tables and lists inside each other; the shipped lexicon uses 4
 
@@ -363,10 +363,13 @@ def _cross_check(terms: dict[str, Term], levels: tuple[Level, ...], problems: li
                 problems.append(f"ladder.toml: level '{lvl.id}' suggests unknown certification '{cid}'")
 
 
-def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexicon:
+Check = Callable[["Lexicon"], list[str]]  # a trial run of a loaded lexicon: its problems (api.trial_problems)
+
+
+def load_lexicon(path: str | Path | None = None, *, check: Check | None = None) -> Lexicon:
     """Read, validate and freeze the lexicon in folder `path` (default: the shipped one). Another
-    lexicon's settings are checked against the shipped one's types, and (with `trial`) it must
-    score a sample CV and advert without error: every problem is reported at once."""
+    lexicon's settings are checked against the shipped one's types, and `check` (a trial run:
+    api.trial_problems) must find nothing: every problem is reported at once."""
     folder = default_lexicon_path() if path is None else Path(path)
     if not folder.is_dir():
         raise LexiconError(folder, [f"not a folder of lexicon TOML files"])
@@ -409,8 +412,8 @@ def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexic
                    levels=levels, terms=terms, scoring=ladder.get("scoring", {}), pay=ladder.get("pay", {}),
                    context=context, headings=headings, certification_groups=ladder.get("certifications", {}),
                    calibration=ladder.get("calibration", {}))
-    if not shipped and trial:
-        problems = _trial(lexicon)
+    if not shipped and check is not None:
+        problems = check(lexicon)
         if problems:
             raise LexiconError(folder, problems)
     return lexicon
@@ -425,53 +428,12 @@ def _reference_tables() -> dict[str, dict[str, Any]]:
             "sections.toml": _read_toml(folder / "sections.toml", unused)}
 
 
-TRIAL_CV = """Jane Smith
-Profile
-PMO Analyst with six years of experience supporting programme boards.
-Experience
-PMO Analyst, Acme Ltd, March 2019 - present
-Maintained the RAID log, ran change control and produced consolidated highlight reports for the portfolio board.
-Project Administrator, Beta plc, 2015 - 2019
-Took minutes, kept the project diary and document control, 28,000 per year.
-Certifications
-PRINCE2 Practitioner (held); studying for MSP Foundation
-Skills: MS Project, Power BI, Excel, stakeholder management
-"""
-TRIAL_ADVERT = """Senior PMO Analyst
-About the role: set up PMO standards and portfolio governance, benefits tracking, line management of two analysts.
-Essential: PRINCE2 Practitioner, RAID management, financial tracking. Desirable: MSP.
-Salary: 45,000 - 52,000 per annum. Contract, outside IR35, 450 per day.
-"""
-
-
-def _trial(lexicon: Lexicon) -> list[str]:
-    """Score a small CV and advert (and match them) with `lexicon`: any exception is a problem,
-    named with where it happened, so a setting of the wrong shape is found when loading, not
-    half-way through a batch."""
-    import traceback
-
-    from . import api
-    from .match import match_report
-
-    try:
-        cv = api.analyse(api.load("trial-cv.txt", data=TRIAL_CV.encode()), kind="cv", lexicon=lexicon)
-        advert = api.analyse(api.load("trial-advert.txt", data=TRIAL_ADVERT.encode()), kind="advert", lexicon=lexicon)
-        api.report(cv, lexicon=lexicon)
-        api.report(cv, lexicon=lexicon, advert=advert)
-        api.report(advert, lexicon=lexicon)
-        match_report(cv, advert, lexicon)
-    except RecursionError:
-        return ["scoring a sample CV with this lexicon fails: nested too deeply"]
-    except Exception as exc:  # noqa: BLE001 - exactly what this trial looks for
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if "cv_matcher" in f.filename]
-        where = f" (in {Path(frames[-1].filename).name}, {frames[-1].name})" if frames else ""
-        detail = " ".join(str(exc).split())[:160]
-        return [f"scoring a sample CV with this lexicon fails: {type(exc).__name__}: {detail}{where}; "
-                "a setting probably has the wrong type or an impossible value"]
-    return []
+def cached_lexicon(path: str | None = None, check: Check | None = None) -> Lexicon:
+    """The lexicon for `path`, loaded once per process (`check` runs for another lexicon than the
+    shipped one, so the shipped one is one object whoever asks)."""
+    return _cached(path, None if path is None else check)
 
 
 @lru_cache(maxsize=8)
-def cached_lexicon(path: str | None = None) -> Lexicon:
-    """The lexicon for `path`, loaded once per process."""
-    return load_lexicon(path)
+def _cached(path: str | None, check: Check | None) -> Lexicon:
+    return load_lexicon(path, check=check)

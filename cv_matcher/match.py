@@ -9,7 +9,7 @@ from .matching.context import clause, has_cue
 from .models import Evidence, GapItem, GapReport
 
 if TYPE_CHECKING:
-    from .api import Analysis
+    from .models import Analysis
 
 REQUIREMENT_WEIGHT = {"essential": 2.0, "desirable": 1.0}
 STATUS_CREDIT = {"met": 1.0, "partly-met": 0.5, "missing": 0.0}

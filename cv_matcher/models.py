@@ -1,9 +1,13 @@
-"""Frozen data types passed between the steps: Document, Section, Evidence, LevelScore, GapReport."""
+"""Frozen data types passed between the steps: Document, Section, Evidence, LevelScore, GapReport,
+Pay, Verdict and Analysis (what one document gave). Lower layers import these, never the api."""
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
 from typing import Any
+
+from .calibration import Call
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +140,6 @@ class GapReport:
     against: str  # "next-level" | "chosen-level" | "advert"
     items: tuple[GapItem, ...] = field(default_factory=tuple)
 
-    @property
-    def missing(self) -> tuple[GapItem, ...]:
-        return tuple(i for i in self.items if i.status != "met")
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "target": {"rank": self.target_rank, "id": self.target_id, "label": self.target_label},
@@ -147,3 +147,48 @@ class GapReport:
             "present": [i.to_dict() for i in self.items if i.status == "met"],
             "missing": [i.to_dict() for i in self.items if i.status != "met"],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Pay:
+    """Pay stated in a document (pay.find_pay)."""
+
+    min: float
+    max: float
+    currency: str
+    period: str  # hour | day | year | month | week
+    text: str
+    start: int
+    end: int
+    employment: str | None = None  # permanent | contract | temporary
+    ir35: str | None = None  # inside | outside
+    grade: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The scorer's placement (scoring.score_levels)."""
+
+    rank: int
+    confidence: float
+    scores: tuple[LevelScore, ...]
+    family_points: float
+    against_points: float
+    reasons: tuple[str, ...]
+    contributions: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
+    alternative: tuple[int, float] | None = None  # (rank, probability) of the close rival, if any
+    call: Call | None = None  # the decision's margins (what the confidence is read from)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything cv-matcher learnt about one document."""
+
+    document: Document
+    kind: str
+    evidence: tuple[Evidence, ...]
+    verdict: Verdict
+    pay: Pay | None
+    years: float | None
+    title: Evidence | None
+    warnings: tuple[str, ...]

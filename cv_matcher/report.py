@@ -10,7 +10,7 @@ from .lexicon import Lexicon
 from .models import Evidence, GapReport
 
 if TYPE_CHECKING:
-    from .api import Analysis
+    from .models import Analysis
 
 SCHEMA_VERSION = "1"
 CERT_STATUS_ORDER = ("held", "essential", "desirable", "studying", "planned", "not-required")

@@ -643,7 +643,6 @@ def check_lexicon(item: Input) -> tuple[list[str], str]:
 
     from cv_matcher import api
     from cv_matcher.errors import CvMatcherError, LexiconError
-    from cv_matcher.lexicon import load_lexicon
     from cv_matcher.match import match_report
 
     problems: list[str] = []
@@ -652,7 +651,7 @@ def check_lexicon(item: Input) -> tuple[list[str], str]:
             with open(os.path.join(tmp, name), "wb") as fh:
                 fh.write(item.data if name == item.name else content)
         try:
-            lex = load_lexicon(tmp)
+            lex = api.load_lexicon(tmp)
         except LexiconError as exc:
             bad = [p for p in exc.problems if not p.isprintable()]
             if bad or not exc.problems:
