@@ -192,3 +192,35 @@ class Analysis:
     years: float | None
     title: Evidence | None
     warnings: tuple[str, ...]
+
+
+@dataclass
+class Record:
+    """One document's result in a batch, whether fresh from a worker or read back from the results
+    store (batch/store.py); the batch renderers (csv, jsonl, html) read these."""
+
+    path: str
+    source: str
+    sha256: str | None
+    lexicon_version: str
+    kind_requested: str
+    fingerprint: str
+    options: dict[str, Any]
+    report: dict[str, Any] | None
+    contexts: dict[str, list[str]] = field(default_factory=dict)
+    error: str | None = None
+    error_kind: str | None = None
+    read_ms: float = 0.0
+    analyse_ms: float = 0.0
+    processed_at: str = ""
+    reused: bool = False  # not stored: True when this run took the row from the store
+
+    @property
+    def kind(self) -> str:
+        """The kind analysed (auto resolved), or the kind asked for when the file failed."""
+        return str(self.report["kind"]) if self.report else self.kind_requested
+
+    def reusable(self, sha256: str | None, lexicon_version: str, fingerprint: str) -> bool:
+        """Same content, lexicon and options, and not a failure that may pass next time."""
+        return (sha256 is not None and self.sha256 == sha256 and self.lexicon_version == lexicon_version
+                and self.fingerprint == fingerprint and self.error_kind in (None, "input"))

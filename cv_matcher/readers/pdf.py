@@ -319,7 +319,7 @@ def _with_fallback(engine: str, data: bytes, source: str, limits: ReadLimits
         return pages, margins, hidden, {"engine_fallback": f"pdfminer, as pdfium could not read it: {exc.problem}"}
 
 
-DEFAULT_ENGINE = "pdfium"  # also the CLI's --pdf-engine default (cli.py) and batch.Settings
+DEFAULT_ENGINE = "pdfium"  # also the CLI's --pdf-engine default (cli/options.py) and batch.plan.Settings
 
 # Engine name -> page extractor; read() and read_document(pdf_engine=...) accept these names.
 ENGINES: dict[str, Callable[[bytes, str, ReadLimits], tuple[list[list[str]], list[set[int]], Hidden]]] = {

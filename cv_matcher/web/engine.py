@@ -21,7 +21,8 @@ from typing import Any
 from .. import api
 from ..errors import CvMatcherError, DocumentReadError, LimitExceededError
 from ..readers import READERS, ReadLimits
-from ..store import Record, ResultStore
+from ..batch.store import ResultStore
+from ..models import Analysis, Record
 
 MAX_BATCH_FILES = 200  # files in one batch upload (a zip's members included)
 MAX_JOBS = 20  # finished batches kept in memory (the oldest is dropped first)
@@ -90,16 +91,16 @@ class Engine:
         self.analyse(Upload("warm-up.txt", b"PMO Analyst\nSkills: RAID log, Excel, PRINCE2 Practitioner\n"), "cv")
 
     # -- one document ------------------------------------------------------------------------
-    def analyse(self, upload: Upload, kind: str) -> api.Analysis:
+    def analyse(self, upload: Upload, kind: str) -> Analysis:
         with self.lock:
             doc = api.load(upload.name, data=upload.data, limits=self.limits, pdf_engine=self.pdf_engine)
             return api.analyse(doc, kind=kind, lexicon=self.lexicon)
 
-    def report(self, analysis: api.Analysis, *, target_level: int | None = None) -> dict[str, Any]:
+    def report(self, analysis: Analysis, *, target_level: int | None = None) -> dict[str, Any]:
         with self.lock:
             return api.report(analysis, lexicon=self.lexicon, target_level=target_level)
 
-    def gap_reports(self, analysis: api.Analysis) -> dict[int, dict[str, Any]]:
+    def gap_reports(self, analysis: Analysis) -> dict[int, dict[str, Any]]:
         """The gap report against every level, so a page can switch between them without a new upload."""
         from ..gaps import gap_report
 
@@ -107,13 +108,13 @@ class Engine:
             return {rank: gap_report(analysis.evidence, self.lexicon, rank, years=analysis.years, against="chosen-level").to_dict()
                     for rank in sorted(self.lexicon.ranks) if rank > 0}
 
-    def match(self, cv: api.Analysis, advert: api.Analysis) -> dict[str, Any]:
+    def match(self, cv: Analysis, advert: Analysis) -> dict[str, Any]:
         from ..match import match_report
 
         with self.lock:
             return match_report(cv, advert, self.lexicon)
 
-    def requirements(self, advert: api.Analysis) -> list[dict[str, Any]]:
+    def requirements(self, advert: Analysis) -> list[dict[str, Any]]:
         """An advert's PMO duties, skills, tools and experience, each essential or desirable."""
         from ..match import _requirement
 
@@ -200,7 +201,8 @@ class Engine:
         return job
 
     def _run(self, job: Job, docs: list[Upload]) -> None:
-        from ..batch import Settings, fingerprint, process_one
+        from ..batch.plan import Settings, fingerprint
+        from ..batch.work import process_one
 
         settings = Settings(kind=job.kind, target_level=job.target_level, lexicon=self.lexicon_path, limits=self.limits,
                             pdf_engine=self.pdf_engine)
