@@ -109,12 +109,12 @@ def report(analysis: Analysis, *, lexicon: Lexicon | str | Path | None = None, t
            advert: Analysis | None = None) -> dict[str, Any]:
     """The public report object (JSON keys are a contract: see report.schema.json). For a CV the
     gap report is against `advert` if given, else `target_level`, else the next level up."""
-    from .report import build_report
+    from .report_dict import build_report
 
     lex = get_lexicon(lexicon)
     gaps: GapReport | None = None
     if analysis.kind == "cv" and advert is not None:
-        from .match import advert_gap_report
+        from .fit import advert_gap_report
 
         gaps = advert_gap_report(analysis, advert, lex)
     elif analysis.kind == "cv":
@@ -148,7 +148,7 @@ def analyse_file(source: str | Path, *, kind: str = "cv", lexicon: Lexicon | str
 def match_cv_to_advert(cv: str | Path | Document, advert: str | Path | Document, *, lexicon: Lexicon | str | Path | None = None,
                        limits: ReadLimits | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE) -> dict[str, Any]:
     """Fit of a CV to an advert: requirements met / partly met / missing, and level fit."""
-    from .match import match_report
+    from .fit import match_report
 
     lex = get_lexicon(lexicon)
     cv_an = analyse(load(cv, limits=limits, pdf_engine=pdf_engine), kind="cv", lexicon=lex)
@@ -181,7 +181,7 @@ def trial_problems(lexicon: Lexicon) -> list[str]:
     half-way through a batch."""
     import traceback
 
-    from .match import match_report
+    from .fit import match_report
 
     try:
         cv = analyse(load("trial-cv.txt", data=TRIAL_CV.encode()), kind="cv", lexicon=lexicon)

@@ -102,9 +102,6 @@ class Lexicon:
     def ranks(self) -> tuple[int, ...]:
         return tuple(lvl.rank for lvl in self.levels if lvl.rank > 0)
 
-    def of_kind(self, kind: str) -> list[Term]:
-        return [t for t in self.terms.values() if t.kind == kind]
-
 
 def default_lexicon_path() -> Path:
     """The shipped lexicon: the top-level lexicon/ folder (see shipped.py)."""

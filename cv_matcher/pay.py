@@ -180,7 +180,6 @@ def level_fit(pay: Pay, bands: Mapping[str, Mapping[str, list[float]]], settings
     factor = to_gbp * (settings.get("usd_level_factor", 1.0) / to_gbp if pay.currency == "USD" else 1.0)
     lo, hi = pay.min * factor, pay.max * factor
     period = pay.period
-    hours, days = float(settings.get("hours_per_day", 7.5)), float(settings.get("days_per_year", 220))
     if period == "month":
         lo, hi, period = lo * 12, hi * 12, "year"
     elif period == "week":
@@ -195,5 +194,4 @@ def level_fit(pay: Pay, bands: Mapping[str, Mapping[str, list[float]]], settings
         else:
             gap = (b_lo - mid) / b_lo if mid < b_lo else (mid - b_hi) / b_hi
             fits[int(rank)] = max(0.0, 1.0 - 3 * gap)
-    _ = hours, days  # periods are compared within their own band; conversions kept for the future
     return fits

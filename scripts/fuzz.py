@@ -643,7 +643,7 @@ def check_lexicon(item: Input) -> tuple[list[str], str]:
 
     from cv_matcher import api
     from cv_matcher.errors import CvMatcherError, LexiconError
-    from cv_matcher.match import match_report
+    from cv_matcher.fit import match_report
 
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="fuzz-lexicon-") as tmp:

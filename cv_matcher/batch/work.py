@@ -54,7 +54,7 @@ def process_one(path: str, settings: Settings, advert: Analysis | None = None, *
         analysis = api.analyse(doc, kind=settings.kind, lexicon=lex)
         report = api.report(analysis, lexicon=lex, target_level=settings.target_level)
         if advert is not None and analysis.kind == "cv":
-            from ..match import match_report
+            from ..fit import match_report
 
             report["match"] = match_report(analysis, advert, lex)
         contexts = evidence_contexts(report, doc.text)  # the HTML report's snippets; the text stays here

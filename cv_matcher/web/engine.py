@@ -109,14 +109,14 @@ class Engine:
                     for rank in sorted(self.lexicon.ranks) if rank > 0}
 
     def match(self, cv: Analysis, advert: Analysis) -> dict[str, Any]:
-        from ..match import match_report
+        from ..fit import match_report
 
         with self.lock:
             return match_report(cv, advert, self.lexicon)
 
     def requirements(self, advert: Analysis) -> list[dict[str, Any]]:
         """An advert's PMO duties, skills, tools and experience, each essential or desirable."""
-        from ..match import _requirement
+        from ..fit import _requirement
 
         out: dict[str, dict[str, Any]] = {}
         for ev in advert.evidence:
