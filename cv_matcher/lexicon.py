@@ -369,7 +369,7 @@ def load_lexicon(path: str | Path | None = None, *, check: Check | None = None) 
     api.trial_problems) must find nothing: every problem is reported at once."""
     folder = default_lexicon_path() if path is None else Path(path)
     if not folder.is_dir():
-        raise LexiconError(folder, [f"not a folder of lexicon TOML files"])
+        raise LexiconError(folder, ["not a folder of lexicon TOML files"])
     problems: list[str] = []
     ladder = _read_toml(folder / "ladder.toml", problems)
     context = _read_toml(folder / "context.toml", problems) if (folder / "context.toml").exists() else {}

@@ -61,7 +61,6 @@ def _level_entry(lex: Lexicon, v: Any) -> dict[str, Any]:
 
 def build_report(an: "Analysis", lex: Lexicon, gaps: GapReport | None) -> dict[str, Any]:
     v = an.verdict
-    level = lex.level(v.rank)
     evidence = list(an.evidence)
     pay = None
     if an.pay is not None:

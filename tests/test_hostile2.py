@@ -39,7 +39,6 @@ from bad_inputs import (
     corrupt_store_row,
     edited_mid_batch,
     letter_run_txt,
-    make_fifo,
     not_a_store,
     outside_links,
     pound_run_txt,
@@ -50,7 +49,7 @@ from bad_inputs import (
 from click.testing import CliRunner, Result
 
 from cv_matcher import api
-from cv_matcher.batch import Settings, discover, execute, file_sha256, plan_batch
+from cv_matcher.batch import Settings, execute, file_sha256, plan_batch
 from cv_matcher.cli import cli
 from cv_matcher.cli.documents import HANG_ENV
 from cv_matcher.errors import printable

@@ -220,6 +220,7 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
     parts = index.short_parts()  # every subset of an alias's short words
     dead = _DEAD
     shorts = [sh if sh in parts else dead for sh in word_shorts]
+    shorts_1 = shorts  # the single words' short words: each n-gram's are built from them and the size below
     for size in range(1, MAX_NGRAM + 2):
         span, up = 2 * size, size - 1
         if size > 1:  # the short words of each n-gram of this size, from those of the size below
@@ -230,8 +231,6 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
                 if i + up < count:
                     found = short_words(text[starts[i]:ends[i + up]])
                     shorts[i] = found if found in parts else dead
-        else:
-            shorts_1 = shorts
         for gram_shorts in set(shorts).difference(tables_of):
             if gram_shorts in alias_shorts:
                 index.tables(gram_shorts)
