@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
 
-# The margin features, in the order of ladder.toml [calibration] `weights`.
-FEATURES = ("family_margin", "level_margin", "evidence", "is_family", "is_advert")
+from .settings import FEATURES, CalibrationSettings
+
+__all__ = ["FEATURES", "Call", "confidence", "alternative"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,22 +38,19 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def confidence(call: Call, settings: Mapping[str, object]) -> float:
+def confidence(call: Call, settings: CalibrationSettings) -> float:
     """P(the level is right), from the fitted curve; clipped to [floor, ceiling]."""
-    weights = settings.get("weights", {})
-    z = float(settings.get("intercept", 0.0))  # type: ignore[arg-type]
+    z = settings.intercept
     feats = call.features()
     for name in FEATURES:
-        z += float(weights.get(name, 0.0)) * feats[name]  # type: ignore[union-attr]
-    lo, hi = float(settings.get("floor", 0.05)), float(settings.get("ceiling", 0.98))  # type: ignore[arg-type]
-    return round(min(hi, max(lo, _sigmoid(z))), 3)
+        z += settings.weights[name] * feats[name]
+    return round(min(settings.ceiling, max(settings.floor, _sigmoid(z))), 3)
 
 
-def alternative(call: Call, conf: float, settings: Mapping[str, object]) -> tuple[int, float] | None:
+def alternative(call: Call, conf: float, settings: CalibrationSettings) -> tuple[int, float] | None:
     """The rival level and its probability, when it is close enough to name (>= `show_alternative`).
     Its probability is the share of the remaining chance that the corpus gave the named rival."""
     if call.rival == call.rank:
         return None
-    share = float(settings.get("rival_share", 0.6))  # type: ignore[arg-type]
-    prob = round((1.0 - conf) * share, 3)
-    return (call.rival, prob) if prob >= float(settings.get("show_alternative", 0.15)) else None  # type: ignore[arg-type]
+    prob = round((1.0 - conf) * settings.rival_share, 3)
+    return (call.rival, prob) if prob >= settings.show_alternative else None

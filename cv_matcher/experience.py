@@ -37,10 +37,29 @@ def _month_index(month: str | None, num: str | None, year: str, end: bool) -> in
     return int(year) * 12 + m - 1
 
 
-def date_ranges(text: str, today: date | None = None) -> list[tuple[int, int, int, int]]:
-    """(start_month_index, end_month_index, char_start, char_end) for each range in `text`."""
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def written_month(text: str, today: date | None = None, *, after_latest: int = 24) -> int:
+    """When the document was written, as a month index: what "Present" and "Current" mean in it.
+
+    A CV says "2014 to Current" and is read years later; taking today for "Current" would give
+    every old CV's current job years it never had. A document is written after the latest date it
+    names, so "Current" is read as `after_latest` months past the latest year named (a typical
+    time in the current job), never past today."""
     today = today or date.today()
     now = today.year * 12 + today.month - 1
+    years = [y for y in map(int, _YEAR.findall(text)) if y <= today.year]
+    if not years:
+        return now
+    return min(now, max(years) * 12 + after_latest)
+
+
+def date_ranges(text: str, today: date | None = None, *, present: int | None = None) -> list[tuple[int, int, int, int]]:
+    """(start_month_index, end_month_index, char_start, char_end) for each range in `text`;
+    an open end ("to Present") is the month `present` (default: `written_month(text, today)`)."""
+    today = today or date.today()
+    now = present if present is not None else written_month(text, today)
     out = []
     for m in RANGE_RE.finditer(text):
         start = _month_index(m.group("am"), m.group("an"), m.group("ay"), end=False)
@@ -86,7 +105,8 @@ def work_ranges(doc: Document, today: date | None = None) -> list[tuple[int, int
 
 @lru_cache(maxsize=32)
 def _work_ranges(doc: Document, today: date) -> list[tuple[int, int, int]]:
-    return [(a, b, s + cs) for s, e in _work_text_spans(doc) for a, b, cs, _ in date_ranges(doc.text[s:e], today)]
+    present = written_month(doc.text, today)
+    return [(a, b, s + cs) for s, e in _work_text_spans(doc) for a, b, cs, _ in date_ranges(doc.text[s:e], today, present=present)]
 
 
 def experience_years(doc: Document, today: date | None = None) -> float | None:

@@ -1,28 +1,27 @@
 """CV against advert: each advert requirement met / partly met / missing, a fit score, level fit."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import printable
 from .lexicon import Lexicon
 from .matching.context import clause, has_cue
-from .models import Evidence, GapItem, GapReport
-
-if TYPE_CHECKING:
-    from .models import Analysis
+from .models import Analysis, Evidence, GapItem, GapReport
+from .results import LevelFit, MatchReport, Requirement
+from .status import CertStatus, is_held
 
 REQUIREMENT_WEIGHT = {"essential": 2.0, "desirable": 1.0}
 STATUS_CREDIT = {"met": 1.0, "partly-met": 0.5, "missing": 0.0}
 LEVEL_FIT = {0: 1.0, 1: 0.8, -1: 0.7, 2: 0.4, -2: 0.3}  # cv rank - advert rank -> how well the level fits
 
 
-def _requirement(ev: Evidence, advert: "Analysis", lex: Lexicon) -> str | None:
+def _requirement(ev: Evidence, advert: Analysis, lex: Lexicon) -> str | None:
     if ev.kind == "certification":
-        return None if ev.status == "not-required" else (ev.status or "desirable")
+        return None if ev.status == CertStatus.NOT_REQUIRED else str(ev.status or CertStatus.DESIRABLE)
     section = advert.document.section_at(ev.start)
-    cues = lex.context.get("advert_status", {})
+    cues = lex.context.advert_status
     text, _ = clause(advert.document.text, ev.start, ev.end)
-    if (section is not None and section.kind in cues.get("desirable_sections", ())) or has_cue(text, cues.get("desirable", ())):
+    if (section is not None and section.kind in cues.desirable_sections) or has_cue(text, cues.desirable):
         return "desirable"
     return "essential"
 
@@ -39,10 +38,10 @@ def _implies(held_id: str, wanted_id: str, lex: Lexicon) -> bool:
     return False
 
 
-def _status(term_id: str, kind: str, cv: "Analysis", lex: Lexicon) -> tuple[str, list[Evidence]]:
+def _status(term_id: str, kind: str, cv: Analysis, lex: Lexicon) -> tuple[str, list[Evidence]]:
     same = [e for e in cv.evidence if e.term_id == term_id]
     if kind == "certification":
-        held = [e for e in cv.evidence if e.kind == "certification" and e.status in (None, "held") and _implies(e.term_id, term_id, lex)]
+        held = [e for e in cv.evidence if e.kind == "certification" and is_held(e.status) and _implies(e.term_id, term_id, lex)]
         if held:
             return "met", held
         family = lex.certification_family(term_id)
@@ -54,8 +53,9 @@ def _status(term_id: str, kind: str, cv: "Analysis", lex: Lexicon) -> tuple[str,
     return "missing", []
 
 
-def match_report(cv: "Analysis", advert: "Analysis", lex: Lexicon) -> dict[str, Any]:
-    requirements: dict[str, dict[str, Any]] = {}
+def _requirements(advert: Analysis, lex: Lexicon) -> dict[str, tuple[str, Evidence]]:
+    """The advert's requirements: term id -> (essential | desirable, its first mention)."""
+    found: dict[str, tuple[str, Evidence]] = {}
     for ev in advert.evidence:
         term = lex.terms[ev.term_id]
         if term.family != "pmo" or term.kind == "title" or (not term.levels and term.kind != "certification"):
@@ -63,16 +63,21 @@ def match_report(cv: "Analysis", advert: "Analysis", lex: Lexicon) -> dict[str, 
         need = _requirement(ev, advert, lex)
         if need is None:
             continue
-        entry = requirements.setdefault(ev.term_id, {"id": ev.term_id, "label": term.label, "kind": term.kind, "requirement": need,
-                                                      "advert_evidence": ev.to_dict()})
-        if need == "essential":
-            entry["requirement"] = "essential"
+        first = found.get(ev.term_id)
+        if first is None or need == "essential":  # any essential mention makes it essential
+            found[ev.term_id] = (need, ev if first is None else first[1])
+    return found
+
+
+def fit_report(cv: Analysis, advert: Analysis, lex: Lexicon) -> MatchReport:
+    """Each advert requirement met / partly met / missing, the level fit and the overall fit."""
+    requirements = []
     total = got = 0.0
-    for entry in requirements.values():
-        status, evs = _status(entry["id"], entry["kind"], cv, lex)
-        entry["status"] = status
-        entry["cv_evidence"] = [e.to_dict() for e in evs[:3]]
-        weight = REQUIREMENT_WEIGHT[entry["requirement"]]
+    for term_id, (need, advert_ev) in _requirements(advert, lex).items():
+        term = lex.terms[term_id]
+        status, evs = _status(term_id, term.kind, cv, lex)
+        requirements.append(Requirement(term_id, term.label, term.kind, need, advert_ev, status, tuple(evs[:3])))
+        weight = REQUIREMENT_WEIGHT[need]
         total += weight
         got += weight * STATUS_CREDIT[status]
     cv_rank, ad_rank = cv.verdict.rank, advert.verdict.rank
@@ -80,32 +85,31 @@ def match_report(cv: "Analysis", advert: "Analysis", lex: Lexicon) -> dict[str, 
     level_fit = 0.0 if cv_rank == 0 or ad_rank == 0 else LEVEL_FIT[diff]
     req_fit = got / total if total else 0.0
     fit = round(0.7 * req_fit + 0.3 * level_fit, 3)
-    ordered = sorted(requirements.values(), key=lambda e: (e["requirement"] != "essential", list(STATUS_CREDIT).index(e["status"]) * -1, e["label"]))
-    return {
-        "cv": printable(cv.document.source),
-        "advert": printable(advert.document.source),
-        "fit": fit,
-        "requirements_fit": round(req_fit, 3),
-        "level_fit": {"cv_rank": cv_rank, "advert_rank": ad_rank, "score": level_fit,
-                      "fits": cv_rank > 0 and ad_rank > 0 and -1 <= cv_rank - ad_rank <= 1,
-                      "note": _level_note(cv_rank, ad_rank, lex)},
-        "requirements": ordered,
-        "missing_essentials": [e["label"] for e in ordered if e["requirement"] == "essential" and e["status"] == "missing"],
-    }
+    requirements.sort(key=lambda r: (r.requirement != "essential", list(STATUS_CREDIT).index(r.status) * -1, r.label))
+    return MatchReport(
+        cv=printable(cv.document.source), advert=printable(advert.document.source), fit=fit, requirements_fit=round(req_fit, 3),
+        level_fit=LevelFit(cv_rank, ad_rank, level_fit, cv_rank > 0 and ad_rank > 0 and -1 <= cv_rank - ad_rank <= 1,
+                           _level_note(cv_rank, ad_rank, lex)),
+        requirements=tuple(requirements))
 
 
-def advert_gap_report(cv: "Analysis", advert: "Analysis", lex: Lexicon) -> GapReport:
+def match_report(cv: Analysis, advert: Analysis, lex: Lexicon) -> dict[str, Any]:
+    """`fit_report(...).to_dict()`: the match as JSON-ready dicts."""
+    return fit_report(cv, advert, lex).to_dict()
+
+
+def advert_gap_report(cv: Analysis, advert: Analysis, lex: Lexicon, fit: MatchReport | None = None) -> GapReport:
     """The advert's requirements as a gap report for the CV (used by `score --advert`)."""
     from .gaps import CATEGORY
 
-    result = match_report(cv, advert, lex)
+    result = fit_report(cv, advert, lex) if fit is None else fit
     items = []
-    for req in result["requirements"]:
-        term = lex.terms[req["id"]]
-        evs = tuple(e for e in cv.evidence if e.term_id == req["id"])[:2]
-        suggestion = "Shown in the CV." if req["status"] == "met" else (term.suggest or f"Show {term.label}.")
-        items.append(GapItem(term.id, term.label, CATEGORY[term.kind], REQUIREMENT_WEIGHT[req["requirement"]], req["status"],
-                             suggestion, evs, req["requirement"]))
+    for req in result.requirements:
+        term = lex.terms[req.id]
+        evs = tuple(e for e in cv.evidence if e.term_id == req.id)[:2]
+        suggestion = "Shown in the CV." if req.status == "met" else (term.suggest or f"Show {term.label}.")
+        items.append(GapItem(term.id, term.label, CATEGORY[term.kind], REQUIREMENT_WEIGHT[req.requirement], req.status,
+                             suggestion, evs, req.requirement))
     lvl = lex.level(advert.verdict.rank)
     return GapReport(lvl.rank, lvl.id, lvl.label, "advert", tuple(items))
 

@@ -11,6 +11,7 @@ from typing import Iterable
 
 from .lexicon import Lexicon, Term
 from .models import Evidence, GapItem, GapReport
+from .status import is_held
 
 CATEGORY = {"duty": "duties", "skill": "skills", "tool": "tools", "certification": "certifications", "experience": "experience"}
 CORE_WEIGHT = 0.8  # a term is part of a level's profile when it weighs at least this much there
@@ -20,7 +21,7 @@ MAX_CERT_ADVICE = 3
 def _held(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:
     out: dict[str, list[Evidence]] = defaultdict(list)
     for ev in evidence:
-        if ev.kind != "certification" or ev.status in (None, "held"):
+        if ev.kind != "certification" or is_held(ev.status):
             out[ev.term_id].append(ev)
     return out
 

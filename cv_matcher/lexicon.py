@@ -20,6 +20,10 @@ else:  # pragma: no cover - Python 3.10
 from .errors import LexiconError
 from .sections import load_headings
 from .shipped import lexicon_dir
+from .settings import (CalibrationSettings, CertificationGroups, ContextCues, PaySettings, ScoringSettings, Settings, parse_settings,
+                       with_defaults)
+from .settings import kind_of as _kind_of
+from .settings import shown_value as _shown_value
 
 TERM_KINDS = ("duty", "skill", "tool", "title", "certification", "experience")
 FAMILIES = ("pmo", "pm", "agile", "admin", "other")
@@ -81,16 +85,16 @@ class Lexicon:
     version: str
     levels: tuple[Level, ...]
     terms: Mapping[str, Term]
-    scoring: Mapping[str, Any]
-    pay: Mapping[str, Any]
-    context: Mapping[str, Any]
+    scoring: ScoringSettings  # ladder.toml [scoring]
+    pay: PaySettings  # ladder.toml [pay]
+    context: ContextCues  # context.toml
+    certification_groups: CertificationGroups  # ladder.toml [certifications]
+    calibration: CalibrationSettings  # ladder.toml [calibration]: confidence curve
     headings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # sections.toml: section kind -> heading aliases
-    certification_groups: Mapping[str, Any] = field(default_factory=dict)  # ladder.toml [certifications]
-    calibration: Mapping[str, Any] = field(default_factory=dict)  # ladder.toml [calibration]: confidence curve
 
     def certification_family(self, term_id: str) -> str:
         """The family a certification id belongs to ("prince2-practitioner" -> "prince2"), else itself."""
-        return next((f for f in self.certification_groups.get("families", ()) if term_id.startswith(f)), term_id)
+        return self.certification_groups.family_of(term_id)
 
     def level(self, rank: int) -> Level:
         for lvl in self.levels:
@@ -144,28 +148,9 @@ def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
 # shipped one: every key both have must hold the same type (numbers as numbers, a [low, high]
 # pair as two numbers, a list of strings as strings, a table as a table...); new keys in a table
 # whose shipped values all have one type must have that type too. What this misses, the trial
-# run (api.trial_problems, passed in as `check`) catches: whatever scoring would trip on, loading reports.
+# run (engine.trial_problems, passed in as `check`) catches: whatever scoring would trip on, loading reports.
 
 MAX_DEPTH = 12  # tables and lists inside each other; the shipped lexicon uses 4
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return f"a {type(value).__name__}"
-
-
-def _shown_value(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _union(tables: list[dict[str, Any]]) -> dict[str, Any]:
@@ -360,13 +345,38 @@ def _cross_check(terms: dict[str, Term], levels: tuple[Level, ...], problems: li
                 problems.append(f"ladder.toml: level '{lvl.id}' suggests unknown certification '{cid}'")
 
 
-Check = Callable[["Lexicon"], list[str]]  # a trial run of a loaded lexicon: its problems (api.trial_problems)
+def _check_settings(settings: Settings, terms: Mapping[str, Term], levels: tuple[Level, ...], problems: list[str]) -> None:
+    """What the settings name must exist: generic certification ids, and a pay band's level."""
+    for cid in settings.certifications.generic:
+        if cid not in terms:
+            problems.append(f"ladder.toml: certifications.generic names unknown term '{cid}'")
+    ranks = {lvl.rank for lvl in levels if lvl.rank > 0}
+    for rank in settings.pay.bands:
+        if rank not in ranks:
+            problems.append(f"ladder.toml: pay.bands.{rank} is for a level not defined in ladder.toml")
+
+
+def _settings(ladder: dict[str, Any], context: dict[str, Any], shipped: bool, problems: list[str], *, shape_ok: bool) -> Settings:
+    """The typed settings; a custom lexicon's missing ones are the shipped lexicon's (settings.py).
+    A custom lexicon's type problems are already listed by check_shape: not listed twice."""
+    if not shipped:
+        reference = _reference_tables()
+        ladder = with_defaults(ladder, reference["ladder.toml"])
+        context = with_defaults(context, reference["context.toml"])
+    found: list[str] = []
+    settings = parse_settings(ladder, context, term_kinds=TERM_KINDS, families=FAMILIES, where="ladder.toml", problems=found)
+    if shipped or shape_ok:
+        problems += found
+    return settings
+
+
+Check = Callable[["Lexicon"], list[str]]  # a trial run of a loaded lexicon: its problems (engine.trial_problems)
 
 
 def load_lexicon(path: str | Path | None = None, *, check: Check | None = None) -> Lexicon:
     """Read, validate and freeze the lexicon in folder `path` (default: the shipped one). Another
     lexicon's settings are checked against the shipped one's types, and `check` (a trial run:
-    api.trial_problems) must find nothing: every problem is reported at once."""
+    engine.trial_problems) must find nothing: every problem is reported at once."""
     folder = default_lexicon_path() if path is None else Path(path)
     if not folder.is_dir():
         raise LexiconError(folder, ["not a folder of lexicon TOML files"])
@@ -399,16 +409,18 @@ def load_lexicon(path: str | Path | None = None, *, check: Check | None = None) 
             terms[term.id] = term
     _cross_check(terms, levels, problems)
     shipped = folder.resolve() == default_lexicon_path().resolve()
+    before_shape = len(problems)
     if not shipped:  # the shipped files are the reference for the free-form settings' types
         reference = _reference_tables()
         for name, table in (("ladder.toml", ladder), ("context.toml", context), ("sections.toml", sections)):
             check_shape({k: v for k, v in table.items() if k != "level"}, reference[name], name.removesuffix(".toml"), problems)
+    settings = _settings(ladder, context, shipped, problems, shape_ok=len(problems) == before_shape)
+    _check_settings(settings, terms, levels, problems)
     if problems:
         raise LexiconError(folder, problems)
     lexicon = Lexicon(path=str(folder), name=str(ladder.get("name", folder.name)), version=str(ladder.get("version", "0")),
-                   levels=levels, terms=terms, scoring=ladder.get("scoring", {}), pay=ladder.get("pay", {}),
-                   context=context, headings=headings, certification_groups=ladder.get("certifications", {}),
-                   calibration=ladder.get("calibration", {}))
+                      levels=levels, terms=terms, scoring=settings.scoring, pay=settings.pay, context=settings.context,
+                      certification_groups=settings.certifications, calibration=settings.calibration, headings=headings)
     if not shipped and check is not None:
         problems = check(lexicon)
         if problems:

@@ -3,11 +3,12 @@ Pay, Verdict and Analysis (what one document gave). Lower layers import these, n
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import asdict, dataclass, field
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .calibration import Call
+from .status import CertStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ class Evidence:
     method: str  # exact | alias | fuzzy | pattern
     confidence: float
     reason: str
-    status: str | None = None  # certifications: held/studying/planned or essential/desirable/not-required
+    status: CertStatus | None = None  # certifications only (status.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -182,7 +183,7 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Analysis:
-    """Everything cv-matcher learnt about one document."""
+    """Everything cv-matcher learnt about one document (the engine's step before a Report)."""
 
     document: Document
     kind: str

@@ -7,9 +7,10 @@ money comes from the lexicon (ladder.toml [pay.grades]). Masked figures ("****")
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Mapping
 
 from .models import Pay
+from .settings import Pair, PaySettings
 
 CURRENCY_SIGNS = {"£": "GBP", "$": "USD", "€": "EUR"}
 CURRENCY_WORDS = {"gbp": "GBP", "usd": "USD", "eur": "EUR", "pounds": "GBP", "dollars": "USD", "euros": "EUR"}
@@ -140,19 +141,19 @@ def _has_period(text: str) -> bool:
     return bool(re.search(r"per |/|p\.?a|p/?[dh]|hour|day|annum|year", text, re.I))
 
 
-def _money_not_pay(pay: Pay, line: str, settings: Mapping[str, Any]) -> bool:
+def _money_not_pay(pay: Pay, line: str, settings: PaySettings) -> bool:
     """A budget, a contract's value or a scheme's cost, not what the job pays: a money word just
     before the figure ("budgets of £250k-£900k") with no pay word, or a yearly figure above any
     salary the ladder knows (ladder.toml [pay] max_annual)."""
     before = line[max(0, pay.start - 60):pay.start].lower()
-    cues = settings.get("not_pay_cues", ())
+    cues = settings.not_pay_cues
     if cues and not re.search(r"salary|rate|pay|wage", before) and any(re.search(rf"\b{re.escape(c)}\b", before) for c in cues):
         return True
-    ceiling = settings.get("max_annual")
-    return bool(ceiling) and pay.period == "year" and pay.max > float(ceiling)
+    ceiling = settings.max_annual
+    return bool(ceiling) and pay.period == "year" and pay.max > ceiling
 
 
-def find_pay(text: str, grades: Mapping[str, list[float]] | None = None, settings: Mapping[str, Any] | None = None) -> Pay | None:
+def find_pay(text: str, grades: Mapping[str, Pair] | None = None, settings: PaySettings | None = None) -> Pay | None:
     """The document's pay: the first plausible figure on a line that talks about pay. `settings`
     (ladder.toml [pay]) tell budgets from pay."""
     for line_m in re.finditer(r"[^\n]+", text):
@@ -174,24 +175,24 @@ def find_pay(text: str, grades: Mapping[str, list[float]] | None = None, setting
     return None
 
 
-def level_fit(pay: Pay, bands: Mapping[str, Mapping[str, list[float]]], settings: Mapping[str, Any]) -> dict[int, float]:
-    """How well the pay fits each level's band (0..1 each), after converting currency and period."""
-    to_gbp = settings.get("to_gbp", {}).get(pay.currency, 1.0)
-    factor = to_gbp * (settings.get("usd_level_factor", 1.0) / to_gbp if pay.currency == "USD" else 1.0)
+def level_fit(pay: Pay, settings: PaySettings) -> dict[int, float]:
+    """How well the pay fits each level's band (0..1 each), after converting currency; monthly and
+    weekly pay are compared as yearly, hourly and daily pay with their own bands."""
+    to_gbp = settings.to_gbp[pay.currency]
+    factor = to_gbp * (settings.usd_level_factor / to_gbp if pay.currency == "USD" else 1.0)
     lo, hi = pay.min * factor, pay.max * factor
     period = pay.period
     if period == "month":
         lo, hi, period = lo * 12, hi * 12, "year"
     elif period == "week":
         lo, hi, period = lo * 52, hi * 52, "year"
-    key = {"hour": "hourly", "day": "daily", "year": "annual"}[period]
     fits = {}
-    for rank, band in bands.items():
-        b_lo, b_hi = band[key]
+    for rank, band in settings.bands.items():
+        b_lo, b_hi = band.for_period(period)
         mid = (lo + hi) / 2
         if b_lo <= mid <= b_hi:
-            fits[int(rank)] = 1.0
+            fits[rank] = 1.0
         else:
             gap = (b_lo - mid) / b_lo if mid < b_lo else (mid - b_hi) / b_hi
-            fits[int(rank)] = max(0.0, 1.0 - 3 * gap)
+            fits[rank] = max(0.0, 1.0 - settings.band_fit_slope * gap)
     return fits

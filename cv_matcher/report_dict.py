@@ -3,17 +3,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import printable
 from .lexicon import Lexicon
-from .models import Evidence, GapReport
+from .models import Analysis, Evidence, GapReport
+from .results import (
+    SCHEMA_VERSION,
+    Alternative,
+    Certification,
+    Level,
+    Report,
+    Skill,
+    Title,
+)
+from .models import Verdict
+from .status import STRENGTH, CertStatus
 
-if TYPE_CHECKING:
-    from .models import Analysis
-
-SCHEMA_VERSION = "1"
-CERT_STATUS_ORDER = ("held", "essential", "desirable", "studying", "planned", "not-required")
+__all__ = ["SCHEMA_VERSION", "build", "build_report"]
 
 
 def _group(evidence: list[Evidence]) -> dict[str, list[Evidence]]:
@@ -23,67 +30,52 @@ def _group(evidence: list[Evidence]) -> dict[str, list[Evidence]]:
     return out
 
 
-def _cert_entries(evidence: list[Evidence], lex: Lexicon, kind: str) -> list[dict[str, Any]]:
-    entries = []
+def _certifications(evidence: list[Evidence], lex: Lexicon, kind: str) -> tuple[Certification, ...]:
     certs = [e for e in evidence if e.kind == "certification"]
     if kind == "cv":  # e.g. a plain "MSP" on a CV is the Practitioner (certification-ids.md)
         certs = [replace(e, term_id=lex.terms[e.term_id].cv_reads_as or e.term_id) for e in certs]
     groups = _group(certs)
-    for generic in lex.certification_groups.get("generic", ()):  # "level unstated", redundant beside a specific one
+    for generic in lex.certification_groups.generic:  # "level unstated", redundant beside a specific one
         if generic in groups and any(k.startswith(generic + "-") for k in groups):
             del groups[generic]
-    for term_id, evs in groups.items():
-        # One entry per certification; its status is the strongest one found (held beats studying).
-        status = min((e.status or "held" for e in evs), key=lambda s: CERT_STATUS_ORDER.index(s) if s in CERT_STATUS_ORDER else 99)
-        entries.append({"id": term_id, "label": lex.terms[term_id].label, "status": status,
-                        "evidence": [e.to_dict() for e in evs]})
-    return entries
+    # One entry per certification; its status is the strongest one found (held beats studying).
+    return tuple(Certification(term_id, lex.terms[term_id].label, min((e.status or CertStatus.HELD for e in evs), key=STRENGTH.index),
+                               tuple(evs)) for term_id, evs in groups.items())
 
 
-def _skill_entries(evidence: list[Evidence], lex: Lexicon) -> list[dict[str, Any]]:
-    entries = []
+def _skills(evidence: list[Evidence], lex: Lexicon) -> tuple[Skill, ...]:
+    out = []
     for term_id, evs in _group([e for e in evidence if e.kind != "certification"]).items():
         term = lex.terms[term_id]
-        entries.append({"id": term_id, "label": term.label, "kind": term.kind, "family": term.family,
-                        "levels": {str(r): w for r, w in term.levels}, "evidence": [e.to_dict() for e in evs]})
-    return entries
+        out.append(Skill(term_id, term.label, term.kind, term.family, term.levels, tuple(evs)))
+    return tuple(out)
 
 
-def _level_entry(lex: Lexicon, v: Any) -> dict[str, Any]:
+def _level(lex: Lexicon, v: Verdict) -> Level:
     level = lex.level(v.rank)
-    out: dict[str, Any] = {"rank": level.rank, "id": level.id, "label": level.label, "confidence": v.confidence}
+    alternative = None
     if v.alternative is not None:
         rank, prob = v.alternative
         alt = lex.level(rank)
-        out["alternative"] = {"rank": alt.rank, "id": alt.id, "label": alt.label, "probability": prob}
-    return out
+        alternative = Alternative(alt.rank, alt.id, alt.label, prob)
+    return Level(level.rank, level.id, level.label, v.confidence, alternative)
 
 
-def build_report(an: "Analysis", lex: Lexicon, gaps: GapReport | None) -> dict[str, Any]:
+def build(an: Analysis, lex: Lexicon, gaps: GapReport | None) -> Report:
+    """The typed report of one analysed document (its to_dict() is the JSON contract)."""
     v = an.verdict
     evidence = list(an.evidence)
-    pay = None
-    if an.pay is not None:
-        p = an.pay
-        pay = {"min": p.min, "max": p.max, "currency": p.currency, "period": p.period, "text": p.text, "start": p.start,
-               "end": p.end, "employment": p.employment, "ir35": p.ir35, "grade": p.grade}
-    return {
-        "source": printable(an.document.source),  # a name can hold a newline, an escape, non-UTF-8 bytes
-        "kind": an.kind,
-        "level": _level_entry(lex, v),
-        "level_scores": [{"rank": s.rank, "id": s.id, "score": s.score, "points": s.points} for s in v.scores],
-        "certifications": _cert_entries(evidence, lex, an.kind),
-        "skills": _skill_entries(evidence, lex),
-        "pay": pay,
-        "experience_years": an.years if an.kind == "cv" else None,
-        "required_years": an.years if an.kind == "advert" else None,
-        "title": None if an.title is None else {"id": an.title.term_id, "text": an.title.text, "start": an.title.start,
-                                                 "end": an.title.end, "family": lex.terms[an.title.term_id].family},
-        "gaps": None if gaps is None else gaps.to_dict(),
-        "warnings": list(an.warnings),
-        "meta": {"format": an.document.format, **dict(an.document.meta)},
-        "reasons": list(v.reasons),
-        "family": {"pmo_points": v.family_points, "against_points": v.against_points},
-        "lexicon": {"name": lex.name, "version": lex.version},
-        "schema_version": SCHEMA_VERSION,
-    }
+    title = None if an.title is None else Title(an.title.term_id, an.title.text, an.title.start, an.title.end,
+                                                 lex.terms[an.title.term_id].family)
+    return Report(
+        source=printable(an.document.source),  # a name can hold a newline, an escape, non-UTF-8 bytes
+        kind=an.kind, level=_level(lex, v), level_scores=v.scores, certifications=_certifications(evidence, lex, an.kind),
+        skills=_skills(evidence, lex), pay=an.pay, years=an.years, title=title, gaps=gaps, warnings=an.warnings,
+        meta={"format": an.document.format, **dict(an.document.meta)}, reasons=v.reasons, pmo_points=v.family_points,
+        against_points=v.against_points, lexicon_name=lex.name, lexicon_version=lex.version, analysis=an,
+    )
+
+
+def build_report(an: Analysis, lex: Lexicon, gaps: GapReport | None) -> dict[str, Any]:
+    """`build(...).to_dict()`: the report as JSON-ready dicts."""
+    return build(an, lex, gaps).to_dict()

@@ -21,52 +21,52 @@ from . import calibration
 from .lexicon import Lexicon, Term
 from .models import Evidence, LevelScore, Verdict
 from .experience import is_plural_title
-from .pay import Pay, level_fit
-
-COUNTED_STATUS = {"held", "essential", "desirable", None}
+from .pay import level_fit
+from .models import Pay
+from .settings import ScoringSettings
+from .status import COUNTED
 SETTING_BREAK = re.compile(r"[,;:()]| to | by | for | including | providing | who | which | that ")
 
 
-def title_position_factor(text: str, ev: Evidence, settings: Mapping[str, float]) -> float:
+def title_position_factor(text: str, ev: Evidence, settings: ScoringSettings) -> float:
     """1.0 when a title stands as a title, else small. A title stands as one at the top of the
     document, or at the start of a line and written with a capital ("PMO Manager, Acme"); a
     lower-case mention mid-sentence ("sent to the account managers") is only a mention."""
-    if ev.start < 120:
+    if ev.start < settings.title_top_chars:
         return 1.0
     line_start = text.rfind("\n", 0, ev.start) + 1
     at_line_start = not text[line_start:ev.start].strip(" \t•-*|:>·")
     if at_line_start and ev.text[:1].isupper():
         return 1.0
-    return float(settings.get("title_mention_factor", 0.25))
+    return settings.title_mention_factor
 
 
-def _multiplier(mentions: list[Evidence], term: Term, settings: Mapping[str, float]) -> float:
+def _multiplier(mentions: list[Evidence], term: Term, settings: ScoringSettings) -> float:
     distinct = len({m.text.lower() for m in mentions}) if term.family == "other" else len(mentions)
-    return min(float(settings.get("repeat_cap", 1.6)), 1.0 + float(settings.get("repeat_bonus", 0.2)) * (distinct - 1))
+    return min(settings.repeat_cap, 1.0 + settings.repeat_bonus * (distinct - 1))
 
 
 def _supporting_role(term: Term, mentions: list[Evidence], text: str, lexicon: Lexicon) -> tuple[tuple[int, float], ...]:
     """Senior work done *for* someone else ("collect updates so the PMO Manager can write the
     highlight report") shows the supporting level, not the owner's: when every mention sits in a
-    clause with an assisting cue, the weight above level 2 is scaled down."""
-    cues = lexicon.context.get("assisting", ())
-    if not cues or not any(rank > 2 for rank, _ in term.levels):
+    clause with an assisting cue, the weight above scoring.assisting_above_rank is scaled down."""
+    cues = lexicon.context.assisting
+    above = lexicon.scoring.assisting_above_rank
+    if not cues or not any(rank > above for rank, _ in term.levels):
         return term.levels
     from .matching.context import clause, has_cue
 
     if not all(has_cue(clause(text, m.start, m.end)[0], cues) for m in mentions):
         return term.levels
-    factor = float(lexicon.scoring.get("assisting_factor", 0.35))
-    return tuple((rank, w * factor if rank > 2 else w) for rank, w in term.levels)
+    factor = lexicon.scoring.assisting_factor
+    return tuple((rank, w * factor if rank > above else w) for rank, w in term.levels)
 
 
 def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
     """Whether a finding names the role's setting rather than its own work: the employer's line,
     the team it joins, the person it reports or escalates to ("reporting to the Head of PMO",
     "join our Project Management Office"). Certifications are never setting."""
-    ctx = lexicon.context
-    clause_cues = tuple(ctx.get("setting", ()))
-    near_cues = tuple(ctx.get("setting_near", ()))
+    clause_cues, near_cues = lexicon.context.setting, lexicon.context.setting_near
     if not clause_cues and not near_cues:
         return lambda ev: False
     from .matching.context import clause, has_cue
@@ -102,11 +102,11 @@ def _headline_weight(headline: Evidence, evidence: tuple[Evidence, ...], text: s
     head = lexicon.terms[headline.term_id]
     if head.family == "pmo":
         if head.pmo and _projects_named(headline.text, lexicon) and not _qualified(headline, evidence, text, lexicon):
-            return float(s.get("headline_family_bonus", 0.0))
+            return s.headline_family_bonus
         return 0.0
     current = recency is None or recency(headline.start, either_side=True) >= 0.99
-    if current and float(s.get("family_against", {}).get(head.family, 0.0)) > 0:
-        return -float(s.get("headline_against_bonus", 0.0))
+    if current and s.family_against[head.family] > 0:
+        return -s.headline_against_bonus
     return 0.0
 
 
@@ -120,7 +120,7 @@ def _qualified(headline: Evidence, evidence: Iterable[Evidence], text: str, lexi
 
 
 def _project_word_count(text: str, lexicon: Lexicon) -> int:
-    return len(_any_word_regex(tuple(lexicon.context.get("project_title_words", ()))).findall(text.lower()))
+    return len(_any_word_regex(lexicon.context.project_title_words).findall(text.lower()))
 
 
 @lru_cache(maxsize=16)
@@ -134,7 +134,7 @@ def _any_word_regex(words: tuple[str, ...]) -> re.Pattern[str]:
 def _projects_named(title: str, lexicon: Lexicon) -> bool:
     """Whether a title names project work itself ("Project Support Officer", "PMO Lead"); a bare
     "programme" or "portfolio" is as often a clinical, training or research one."""
-    words = lexicon.context.get("project_title_words", ())
+    words = lexicon.context.project_title_words
     from .matching.context import has_cue
 
     return not words or has_cue(title.lower(), words)
@@ -144,7 +144,7 @@ def _setting_family(setting_only: Mapping[str, list[Evidence]], own: Mapping[str
                     family_parts: list[tuple[float, str]]) -> float:
     """A PMO team or title named as the setting says the document is PMO-family (a little), never
     which level: it adds family evidence at scoring.setting_family_factor and no level points."""
-    factor = float(lexicon.scoring.get("setting_family_factor", 0.3))
+    factor = lexicon.scoring.setting_family_factor
     gain = 0.0
     for term_id, mentions in setting_only.items():
         term = lexicon.terms[term_id]
@@ -158,11 +158,12 @@ def _setting_family(setting_only: Mapping[str, list[Evidence]], own: Mapping[str
 
 def _years_fit(years: float, lexicon: Lexicon) -> dict[int, float]:
     fits = {}
+    span = lexicon.scoring.years_fit_span
     for lvl in lexicon.levels:
         if lvl.rank == 0 or lvl.typical_years is None:
             continue
         lo, hi = lvl.typical_years
-        fits[lvl.rank] = 1.0 if lo <= years <= hi else max(0.0, 1.0 - min(abs(years - lo), abs(years - hi)) / 3)
+        fits[lvl.rank] = 1.0 if lo <= years <= hi else max(0.0, 1.0 - min(abs(years - lo), abs(years - hi)) / span)
     return fits
 
 
@@ -178,13 +179,12 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     weighs a finding by how recent its job is (experience.recency); the latest mention counts."""
     evidence = tuple(evidence)
     s = lexicon.scoring
-    kind_factor: Mapping[str, float] = s.get("kind_factor", {})
-    against_w: Mapping[str, float] = s.get("family_against", {})
+    kind_factor, against_w = s.kind_factor, s.family_against
     by_term: dict[str, list[Evidence]] = defaultdict(list)
     setting_only: dict[str, list[Evidence]] = defaultdict(list)
     is_setting = _setting_test(text, lexicon)
     for ev in evidence:
-        if ev.status in COUNTED_STATUS:
+        if ev.status in COUNTED:
             (setting_only if is_setting(ev) else by_term)[ev.term_id].append(ev)
     points: dict[int, float] = defaultdict(float)
     contributions: dict[str, dict[int, float]] = {}
@@ -194,27 +194,27 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     track_work = {lexicon.terms[t].family for t in by_term if lexicon.terms[t].kind != "title"}
     family_parts: list[tuple[float, str]] = []
     # Project work named in the text itself (not only "programme"), a few times over.
-    projects_in_text = _project_word_count(text, lexicon) >= int(s.get("project_words_needed", 2))
+    projects_in_text = _project_word_count(text, lexicon) >= s.project_words_needed
     for term_id, mentions in by_term.items():
         term = lexicon.terms[term_id]
-        factor = float(kind_factor.get(term.kind, 1.0)) * _multiplier(mentions, term, s)
+        factor = kind_factor[term.kind] * _multiplier(mentions, term, s)
         if recency is not None:
             factor *= max(recency(m.start, either_side=term.kind == "title") for m in mentions)
         if term.kind == "title":
             pos = max(title_position_factor(text, m, s) for m in mentions)
             if headline is not None and any(m.start == headline.start for m in mentions):
-                pos *= 1.5
+                pos *= s.headline_title_factor
             factor *= pos
         if term.family != "pmo":
             if term.kind == "title" and term.family not in track_work:
-                factor *= float(s.get("unsupported_title_factor", 0.5))
-            against += float(against_w.get(term.family, 0.0)) * factor
-            family_parts.append((-float(against_w.get(term.family, 0.0)) * factor, f"{term.label} ('{mentions[0].text}')"))
+                factor *= s.unsupported_title_factor
+            against += against_w[term.family] * factor
+            family_parts.append((-against_w[term.family] * factor, f"{term.label} ('{mentions[0].text}')"))
             continue
         if term.pmo:
             gain = term.pmo * factor * (max(w for _, w in term.levels) if term.levels else 1.0)
             if term.kind == "title" and not projects_in_text and not any(_projects_named(m.text, lexicon) for m in mentions):
-                gain *= float(s.get("unnamed_title_family_factor", 1.0))  # a bare "Programme Administrator"
+                gain *= s.unnamed_title_family_factor  # a bare "Programme Administrator"
             family += gain
             family_parts.append((gain, f"{term.label} ('{mentions[0].text}')"))
         levels = _supporting_role(term, mentions, text, lexicon) if term.kind == "duty" else term.levels
@@ -228,9 +228,9 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             family, against = family + max(weight, 0.0), against + max(-weight, 0.0)
             family_parts.append((weight, f"the role's own title is '{headline.text}'"))
     if pay is not None:
-        contributions["pay"] = _spread(level_fit(pay, lexicon.pay.get("bands", {}), lexicon.pay), float(kind_factor.get("pay", 1.5)))
+        contributions["pay"] = _spread(level_fit(pay, lexicon.pay), kind_factor["pay"])
     if years is not None:
-        contributions["years"] = _spread(_years_fit(years, lexicon), float(kind_factor.get("years", 0.8)))
+        contributions["years"] = _spread(_years_fit(years, lexicon), kind_factor["years"])
     for key in ("pay", "years"):
         for rank, v in contributions.get(key, {}).items():
             points[rank] += v
@@ -247,22 +247,22 @@ def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str,
     s = lexicon.scoring
     ranks = lexicon.ranks
     total = sum(points.get(r, 0.0) for r in ranks) or 1.0
-    is_family = family >= float(s.get("family_min_points", 2.0)) - 1e-9 and family >= float(s.get("family_margin", 1.0)) * against
+    is_family = family >= s.family_min_points - 1e-9 and family >= s.family_margin * against
     best = max(ranks, key=lambda r: points.get(r, 0.0))
     chosen = 0
     if is_family:
         # The highest level that holds most of the best level's points; a jump of two or more
         # levels above the best needs nearly all of them.
-        near, far = float(s.get("dominance", 0.7)), float(s.get("dominance_far", 0.95))
+        near, far = s.dominance, s.dominance_far
         top = points.get(best, 0.0)
         # Climbing above the best level takes that level's own work: its duties, not the spread of
         # a title's prior or a pay band that straddles two levels.
         work = _work_points(lexicon, contributions)
-        chosen = max((r for r in ranks if r >= best and points.get(r, 0.0) >= max(float(s.get("min_level_points", 1.0)),
+        chosen = max((r for r in ranks if r >= best and points.get(r, 0.0) >= max(s.min_level_points,
                                                                                  (near if r - best <= 1 else far) * top)
-                      and (r == best or work.get(r, 0.0) >= float(s.get("climb_work_share", 0.0)) * max(work.get(best, 0.0), 1e-9))),
+                      and (r == best or work.get(r, 0.0) >= s.climb_work_share * max(work.get(best, 0.0), 1e-9))),
                      default=best)
-    family_share = family / (family + against + float(s.get("family_min_points", 2.0)))
+    family_share = family / (family + against + s.family_min_points)
     scores = [LevelScore(0, lexicon.level(0).id, lexicon.level(0).label, round(0.0 if is_family else 1.0 - family_share, 3), 0.0)]
     for r in ranks:
         reasons = _reasons_for(lexicon, contributions, r, quotes)
@@ -288,10 +288,9 @@ def _work_points(lexicon: Lexicon, contributions: Mapping[str, Mapping[int, floa
 
 
 def _call(points: Mapping[int, float], chosen: int, best: int, family: float, against: float, is_family: bool,
-          s: Mapping[str, float], is_advert: bool) -> calibration.Call:
+          s: ScoringSettings, is_advert: bool) -> calibration.Call:
     """The margins of the decision: how safely the family call and the level call were made."""
-    threshold = float(s.get("family_min_points", 2.2))
-    margin = float(s.get("family_margin", 1.0))
+    threshold, margin = s.family_min_points, s.family_margin
     to_threshold = math.log((family + 0.1) / threshold)
     to_against = math.log((family + 0.1) / (margin * against + 0.1))
     family_margin = min(to_threshold, to_against)
@@ -305,7 +304,7 @@ def _call(points: Mapping[int, float], chosen: int, best: int, family: float, ag
     rival_pts = points.get(level_rival, 0.0)
     level_margin = (mine - rival_pts) / (mine + rival_pts + 1e-9)
     # The nearer of the two ways to be wrong: a family call that barely passed, or a close level.
-    rival = 0 if family_margin < float(s.get("family_close", 0.35)) and family_margin < level_margin else level_rival
+    rival = 0 if family_margin < s.family_close and family_margin < level_margin else level_rival
     return calibration.Call(chosen, rival, round(family_margin, 4), round(level_margin, 4), round(math.log1p(family), 4), is_advert)
 
 

@@ -65,7 +65,9 @@ def read_labels(folder: Path) -> list[Item]:
 
 
 def with_scoring(lex: Lexicon, params: dict[str, float], cal: dict[str, Any] | None = None) -> Lexicon:
-    return replace(lex, scoring={**lex.scoring, **params}, calibration=cal if cal is not None else lex.calibration)
+    calib = lex.calibration if cal is None else replace(lex.calibration, **{k: v for k, v in cal.items() if k != "weights"},
+                                                        weights={**lex.calibration.weights, **cal.get("weights", {})})
+    return replace(lex, scoring=replace(lex.scoring, **params), calibration=calib)
 
 
 def run(items: list[Item], lex: Lexicon) -> list[Any]:
@@ -95,7 +97,7 @@ def fit_calibration(items: list[Item], analyses: list[Any], C: float = 1.0) -> d
 def choose_params(items: list[Item], lex: Lexicon, passes: int = 2) -> dict[str, float]:
     """Coordinate ascent over GRID from the lexicon's own values: each threshold in turn takes the
     value that does best on `items` with the others held (ties keep the current value)."""
-    params = {k: float(lex.scoring.get(k, values[0])) for k, values in GRID.items()}
+    params = {k: float(getattr(lex.scoring, k)) for k in GRID}
     best = accuracy(items, run(items, with_scoring(lex, params)))
     for _ in range(passes):
         changed = False

@@ -31,3 +31,12 @@ def test_command_is_documented(name: str, command: click.Command) -> None:
 def test_readme_shows_the_two_commands_a_newcomer_needs() -> None:
     first_screen = "\n".join(README.splitlines()[:40])
     assert "pytest" in first_screen and "cv-matcher batch sample_cvs" in first_screen
+
+
+def test_readme_python_api_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's Python API example runs as written (from the checkout's root)."""
+    block = README.split("## Python API", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - the project's own documentation
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("3 PMO / Project Support Analyst") and len(out) == 5

@@ -6,7 +6,7 @@ import pytest
 from cv_matcher.lexicon import cached_lexicon
 from cv_matcher.pay import find_pay, level_fit
 
-GRADES = cached_lexicon().pay["grades"]
+GRADES = cached_lexicon().pay.grades
 
 # (text, min, max, currency, period, employment, ir35)
 PAY_TABLE = [
@@ -61,6 +61,6 @@ def test_a_year_in_the_line_does_not_hide_the_salary() -> None:
 ])
 def test_pay_points_at_the_right_level(text: str, best: int) -> None:
     lex = cached_lexicon()
-    fits = level_fit(find_pay(text, GRADES), lex.pay["bands"], lex.pay)
+    fits = level_fit(find_pay(text, GRADES), lex.pay)
     top = max(fits.values())
     assert fits[best] == top

@@ -79,6 +79,11 @@ CASES = [
      "- Run change control and track programme financials (budget, actuals, forecast)\n\n"
      "Office Administrator, Delta Dental  2015 - 2018\n- Answered phones, managed the reception diary, filing and ordering supplies\n\n"
      "Education\nBA History\n", "cv", 3, ("consolidated-reporting", "change-control", "dependency-management"), ()),
+    ("current role: an executive who once set up a PMO is an executive",
+     "Alex Reed\nExecutive Director\n\nExperience\nExecutive Director, Harbor Health Plans  2014 - Present\n"
+     "- Lead the health plan service division: strategic planning, vendor management, product roadmap\n"
+     "- Spearheaded a new internal consulting team and PMO; portfolio management of 12 initiatives and their timelines\n"
+     "- Report to the CEO and the board; mentored directors\n\nEducation\nMBA\n", "cv", 0, (), ()),
     # 8. International wording: a US implementation consultant ("PTO", "program schedule") is not PMO work.
     ("US implementation consultant",
      "Alex Lee\nImplementation Consultant\n\nExperience\nImplementation Consultant, SaaSCo  2019 - Present\n"

@@ -312,3 +312,101 @@ def test_section_at_finds_what_a_scan_finds() -> None:
                     scanned = sec
             assert doc.section_at(offset) is scanned
 
+
+
+# --- the cheap bounds before pdfium (readers/pdfquick.py) against pdfminer's exact check ----------
+
+SHARED_PDFS = sorted((ROOT.parent / "shared" / "corpus").rglob("*.pdf"))
+
+
+def _pdfium_pages(data: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("path", [p for p in SAMPLES if p.suffix == ".pdf"] + SHARED_PDFS, ids=lambda p: p.name)
+def test_quick_pdf_bounds_hold_for_pdfminers_exact_check(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real PDFs get the cheap proof (so the fast path is the one taken), and what it proves
+    holds for what pdfminer's exact check reads: each stream decodes to at most the size the
+    proof gave it, and the check passes with the content limit set to the drawing cost proven."""
+    import math
+
+    from pdfminer import pdftypes
+
+    from cv_matcher.readers import pdfguard, pdfquick
+    from cv_matcher.readers.base import ReadLimits
+
+    data = path.read_bytes()
+    facts = pdfquick.decoding_within(data, ReadLimits())
+    assert facts is not None
+    cost = pdfquick.drawing_cost(facts, _pdfium_pages(data))
+    assert cost <= ReadLimits().max_pdf_content_bytes
+    pdfguard.install()
+    decoded: list[tuple[int, int]] = []
+    counted = pdftypes.PDFStream.decode
+
+    def decode(self: pdftypes.PDFStream) -> None:
+        counted(self)
+        if self.objid is not None:  # (pdfminer reads the cross-reference streams once more, unnamed)
+            decoded.append((self.objid, len(self.data or b"")))
+
+    monkeypatch.setattr(pdftypes.PDFStream, "decode", decode)
+    pdfguard.check_before_pdfium(data, path.name, ReadLimits(max_pdf_content_bytes=math.ceil(cost)))
+    proven = {s.objid: s.size for s in facts.streams}
+    assert decoded and all(size <= proven[objid] for objid, size in decoded), (decoded, proven)
+    assert pdfquick.decoding_within(data, ReadLimits(max_pdf_decoded_bytes=facts.decoded - 1)) is None
+
+
+def test_hostile_pdfs_get_the_exact_check() -> None:
+    """Bombs, nested forms and encrypted files are never proven: pdfminer's check judges them."""
+    from bad_inputs import (
+        encrypted_pdf,
+        flate_bomb_pdf,
+        form_laughs_pdf,
+        recursive_form_pdf,
+    )
+
+    from cv_matcher.readers import pdfquick
+    from cv_matcher.readers.base import ReadLimits
+
+    limits = ReadLimits()
+    for data in (flate_bomb_pdf(), encrypted_pdf("user-secret"), encrypted_pdf("")):
+        assert pdfquick.decoding_within(data, limits) is None
+    for data in (form_laughs_pdf(), recursive_form_pdf()):
+        facts = pdfquick.decoding_within(data, limits)
+        assert facts is not None and not pdfquick.drawing_within(facts, 1, limits)
+
+
+def test_a_stream_drawn_many_times_counts_each_time() -> None:
+    """A page listing one content stream 300 times interprets it 300 times (and two pages twice
+    that); a font program named by /FontFile2 is never drawn; a stream named by nothing is not
+    drawn either."""
+    from bad_inputs import raw_pdf, stream
+
+    from cv_matcher.readers import pdfquick
+    from cv_matcher.readers.base import ReadLimits
+
+    def pdf(contents: bytes) -> bytes:
+        return raw_pdf([
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %s >>" % contents,
+            stream(b"BT ET " * 5000),  # 30 KB
+            b"<< /Type /FontDescriptor /FontFile2 6 0 R >>",
+            stream(b"\0" * 50_000),
+            stream(b"q Q " * 10_000),  # 40 KB, not referenced
+        ])
+
+    limits = ReadLimits()
+    once = pdfquick.decoding_within(pdf(b"4 0 R"), limits)
+    many = pdfquick.decoding_within(pdf(b"[" + b"4 0 R " * 300 + b"]"), limits)
+    assert once is not None and many is not None
+    assert 30_000 <= pdfquick.drawing_cost(once, 1) < 31_000
+    assert pdfquick.drawing_cost(many, 1) == 300 * pdfquick.drawing_cost(once, 1)
+    assert pdfquick.drawing_cost(many, 2) == 2 * pdfquick.drawing_cost(many, 1)
+    assert not pdfquick.drawing_within(many, 1, limits)  # 9 MB: over the 8 MB limit, pdfminer's check decides

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..models import Document, Evidence
+from ..status import CertStatus
 from .context import advert_status, cv_status, has_cue, passes_guards
 from .fuzzy import build_index, fuzzy_hits
 from .pipeline import exact_candidates, make_doc
@@ -34,8 +35,8 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
     """Every lexicon term found in `doc`, with offsets into `doc.text`, section and reason."""
     sdoc = make_doc(doc.text)
     ctx = lexicon.context
-    window = int(ctx.get("window_chars", 90))
-    ignored = set(ctx.get("ignored_sections", ()))
+    window = ctx.window_chars
+    ignored = set(ctx.ignored_sections)
     candidates = _exact_candidates(sdoc, lexicon)
     candidates += [Candidate(h.term_id, h.start, h.end, "fuzzy", h.alias, h.score) for h in fuzzy_hits(sdoc, build_index(lexicon), doc.text)]
     allowed = []
@@ -55,7 +56,7 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
     for cand in resolve(allowed):
         term = lexicon.terms[cand.term_id]
         section = doc.section_at(cand.start)
-        status = None
+        status: CertStatus | None = None
         if term.kind == "certification":
             status = cv_status(doc, cand.start, cand.end, ctx) if doc_kind == "cv" else advert_status(doc, cand.start, cand.end, ctx)
         confidence = {"exact": 1.0, "alias": 0.95}.get(cand.method, round(0.9 * cand.score / 100, 3))

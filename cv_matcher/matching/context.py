@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import Iterable, Mapping
 
 from ..models import Document
+from ..settings import ContextCues
+from ..status import CertStatus
 
 CLAUSE_BREAK = re.compile(r"[;|•\n]|\.\s|,\s(?=[A-Z])")
 REJECT_WINDOW = 40
@@ -56,14 +58,14 @@ def clause(text: str, start: int, end: int) -> tuple[str, int]:
     left = 0
     for m in CLAUSE_BREAK.finditer(text, max(0, start - 200), start):
         left = m.end()
-    m = CLAUSE_BREAK.search(text, end, min(len(text), end + 200))
-    right = m.start() if m else min(len(text), end + 200)
+    after = CLAUSE_BREAK.search(text, end, min(len(text), end + 200))
+    right = after.start() if after else min(len(text), end + 200)
     left = max(left, start - 200)
     return text[left:right].lower(), left
 
 
-def _nearest(clause_text: str, offset_in_clause: int, cue_sets: Mapping[str, Iterable[str]]) -> tuple[str, int] | None:
-    best: tuple[int, str] | None = None
+def _nearest(clause_text: str, offset_in_clause: int, cue_sets: Mapping[CertStatus, Iterable[str]]) -> tuple[CertStatus, int] | None:
+    best: tuple[int, CertStatus] | None = None
     for status, cues in cue_sets.items():
         for cue in cues:
             for m in _cue_regex(cue).finditer(clause_text):
@@ -73,32 +75,33 @@ def _nearest(clause_text: str, offset_in_clause: int, cue_sets: Mapping[str, Ite
     return None if best is None else (best[1], best[0])
 
 
-def cv_status(doc: Document, start: int, end: int, ctx: Mapping[str, object]) -> str:
-    cues = ctx.get("cv_status", {})
+def cv_status(doc: Document, start: int, end: int, ctx: ContextCues) -> CertStatus:
+    """Held, unless a studying / planned cue (context.toml [cv_status]) is nearest in the clause."""
     text, left = clause(doc.text, start, end)
-    found = _nearest(text, start - left, cues)  # type: ignore[arg-type]
-    return found[0] if found else "held"
+    found = _nearest(text, start - left, ctx.cv_status)
+    return found[0] if found else CertStatus.HELD
 
 
-def advert_status(doc: Document, start: int, end: int, ctx: Mapping[str, object]) -> str:
-    cues: dict = dict(ctx.get("advert_status", {}))  # type: ignore[arg-type]
+def advert_status(doc: Document, start: int, end: int, ctx: ContextCues) -> CertStatus:
+    """Essential, desirable or not required, from the clause's cues, else the section's kind."""
+    cues = ctx.advert_status
     text, left = clause(doc.text, start, end)
-    if has_cue(text, cues.get("not_required", ())):
-        return "not-required"
+    if has_cue(text, cues.not_required):
+        return CertStatus.NOT_REQUIRED
     offset = start - left
-    essential = _nearest(text, offset, {"essential": cues.get("essential", ())})
-    desirable = _nearest(text, offset, {"desirable": cues.get("desirable", ())})
-    strong = _nearest(text, offset, {"essential": cues.get("strong_essential", ())})
+    essential = _nearest(text, offset, {CertStatus.ESSENTIAL: cues.essential})
+    desirable = _nearest(text, offset, {CertStatus.DESIRABLE: cues.desirable})
+    strong = _nearest(text, offset, {CertStatus.ESSENTIAL: cues.strong_essential})
     # A softener ("ideally", "an advantage") in the clause wins over a generic "you will have",
     # unless a firm word ("essential", "must") sits closer to the mention.
     if desirable and not (strong and strong[1] < desirable[1]):
-        return "desirable"
+        return CertStatus.DESIRABLE
     if essential:
-        return "essential"
+        return CertStatus.ESSENTIAL
     section = doc.section_at(start)
     if section is not None:
-        if section.kind in cues.get("desirable_sections", ()):
-            return "desirable"
-        if section.kind in cues.get("essential_sections", ()):
-            return "essential"
-    return "desirable"
+        if section.kind in cues.desirable_sections:
+            return CertStatus.DESIRABLE
+        if section.kind in cues.essential_sections:
+            return CertStatus.ESSENTIAL
+    return CertStatus.DESIRABLE

@@ -17,15 +17,22 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..errors import DocumentReadError, EmptyDocumentError, EncryptedDocumentError, LimitExceededError, NoTextLayerError
+from ..errors import (
+    DocumentReadError,
+    EmptyDocumentError,
+    EncryptedDocumentError,
+    LimitExceededError,
+    NoTextLayerError,
+)
+from . import ocr
 from .base import Extracted, ReadLimits, check_limit
 from .clean import drop_repeated_margins, join_pdf_pages
+from .contain import run_contained
 from .hidden import all_hidden, hidden_chars, pdfium_hidden
 from .language import undecodable_glyphs
 from .layout import Box, Line, order_lines
-from . import ocr
-from .contain import run_contained
 from .pdfguard import check_before_pdfium, pdfminer_layouts
+from .pdfquick import decoding_within, drawing_within
 
 # pdfminer logs font-descriptor noise at WARNING for many real PDFs ("Could not get FontBBox"),
 # which would reach the user's console. Its errors still get through; lower the level to debug it.
@@ -146,7 +153,11 @@ def _layout_lines(layout: Any) -> tuple[list[str], set[int]]:
 def _pdfium_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[list[str]], list[set[int]], Hidden]:
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
-    check_before_pdfium(data, source, limits)  # pdfium has no bounds of its own (pdfguard.py)
+    # pdfium has no bounds of its own: a cheap proof from the bytes (pdfquick.py), or else
+    # pdfminer's exact check of the whole structure (pdfguard.py), before pdfium decodes or draws.
+    facts = decoding_within(data, limits)
+    if facts is None:
+        check_before_pdfium(data, source, limits)
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -155,6 +166,8 @@ def _pdfium_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[li
         raise DocumentReadError(source, NOT_A_PDF) from exc
     try:
         check_limit(source, limits, "max_pages", len(pdf), "page count")
+        if facts is not None and not drawing_within(facts, len(pdf), limits):
+            check_before_pdfium(data, source, limits)
         pages: list[list[str]] = []
         margins: list[set[int]] = []
         hidden: Hidden = []
@@ -205,7 +218,7 @@ def _pdfium_layout_lines(textpage: Any, height: float, hidden_at: set[int] | fro
 
 def _pdfium_chars(textpage: Any, hidden_at: set[int] | frozenset[int]) -> str:
     """The page's text from pdfium's characters one by one, those at `hidden_at` as spaces."""
-    import pypdfium2.raw as raw
+    from pypdfium2 import raw
 
     out = []
     for i in range(textpage.count_chars()):
@@ -291,17 +304,18 @@ def _pdfium_contained(data: bytes, source: str, limits: ReadLimits) -> tuple[lis
 def _warm_for_children() -> None:
     """Import and set up once, in this process, what each forked child would otherwise redo
     (pypdfium2, pdfminer's parser modules, the guard's decoders)."""
-    import pdfminer.pdfdocument  # noqa: F401
-    import pdfminer.pdfinterp  # noqa: F401
-    import pdfminer.pdfpage  # noqa: F401
+    import numpy  # noqa: F401  (pdfquick's ASCII85)
+    import pdfminer.pdfdocument
+    import pdfminer.pdfinterp
+    import pdfminer.pdfpage
     import pdfminer.pdfparser  # noqa: F401
-    import pypdfium2  # noqa: F401
+    import pypdfium2
     import pypdfium2.raw  # noqa: F401
 
-    from . import hidden, pdfguard
+    from . import hidden, pdfguard, pdfquick
 
     pdfguard.install()
-    del hidden
+    del hidden, pdfquick
 
 
 def _with_fallback(engine: str, data: bytes, source: str, limits: ReadLimits

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import printable
 from ..models import Record
+from ..status import POSITIVE
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may take for a formula (OWASP CSV injection)
 
@@ -22,7 +23,6 @@ def safe_cell(value: Any) -> Any:
 
 COLUMNS = ["file", "kind", "level_rank", "level_label", "confidence", "score_l1", "score_l2", "score_l3", "score_l4",
            "certifications_held", "experience_years", "pay", "top_gaps", "fit", "error"]
-POSITIVE_STATUS = {"cv": ("held",), "advert": ("essential", "desirable")}
 
 
 def _num(value: float) -> str:
@@ -48,7 +48,7 @@ def row(rec: Record) -> dict[str, Any]:
     return {
         "file": rep["source"], "kind": rep["kind"], "level_rank": rep["level"]["rank"], "level_label": rep["level"]["label"],
         "confidence": rep["level"]["confidence"], **{f"score_l{r}": scores.get(r, "") for r in range(1, 5)},
-        "certifications_held": ";".join(c["id"] for c in rep["certifications"] if c["status"] in POSITIVE_STATUS.get(rep["kind"], ())),
+        "certifications_held": ";".join(c["id"] for c in rep["certifications"] if c["status"] in POSITIVE.get(rep["kind"], ())),
         "experience_years": "" if years is None else years, "pay": format_pay(rep.get("pay")),
         "top_gaps": ";".join(i["label"] for i in gaps.get("missing", [])[:3]),
         "fit": rep["match"]["fit"] if "match" in rep else "", "error": "",

@@ -1,0 +1,110 @@
+"""The one engine: `Analyzer` returns frozen typed reports whose to_dict() is the JSON contract,
+the same JSON the module-level functions give."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import cv_matcher
+from conftest import ROOT
+from cv_matcher import Analyzer, CertStatus, MatchReport, Report
+from cv_matcher import api
+
+SCHEMA = json.loads((resources.files("cv_matcher") / "data" / "report.schema.json").read_text(encoding="utf-8"))
+CV = ROOT / "sample_cvs" / "cv09_pmo_analyst_two_column.pdf"
+CV_TXT = ROOT / "sample_cvs" / "cv11_senior_project_admin_rank3.txt"
+ADVERT = ROOT / "sample_ads" / "ad03_pmo_analyst_contract.txt"
+
+
+@pytest.fixture(scope="module")
+def engine() -> Analyzer:
+    return Analyzer()
+
+
+def test_score_cv_is_typed_and_its_dict_is_the_public_json(engine: Analyzer) -> None:
+    report = engine.score_cv(CV)
+    assert isinstance(report, Report) and report.kind == "cv"
+    assert report.level.rank == 3 and report.level.id == "pmo-analyst" and 0 < report.level.confidence <= 1
+    assert report.gaps is not None and report.gaps.target_rank == 4
+    as_json = report.to_dict()
+    jsonschema.validate(as_json, SCHEMA)
+    assert as_json == api.score_cv(CV)
+    assert json.loads(json.dumps(as_json)) == as_json  # plain JSON types only (statuses are strings)
+
+
+def test_reports_are_frozen(engine: Analyzer) -> None:
+    report = engine.classify_advert(ADVERT)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.kind = "cv"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.level.rank = 1  # type: ignore[misc]
+    match = engine.match(CV, ADVERT)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        match.fit = 1.0  # type: ignore[misc]
+
+
+def test_classify_and_auto_agree(engine: Analyzer) -> None:
+    advert = engine.classify_advert(ADVERT)
+    auto = engine.analyse(ADVERT)  # kind="auto": told apart by its wording
+    assert advert.kind == auto.kind == "advert"
+    assert advert.to_dict() == auto.to_dict() == api.classify_advert(ADVERT)
+    jsonschema.validate(advert.to_dict(), SCHEMA)
+    assert advert.pay is not None and advert.pay.period == "day"
+    assert engine.analyse(CV_TXT).kind == "cv"
+
+
+def test_bytes_and_documents_are_sources(engine: Analyzer) -> None:
+    data = CV_TXT.read_bytes()
+    from_path = engine.score_cv(CV_TXT).to_dict()
+    named = engine.score_cv(data, name=str(CV_TXT)).to_dict()
+    sniffed = engine.score_cv(data).to_dict()
+    assert named == from_path
+    assert sniffed["source"] == "<bytes>.txt" and {**sniffed, "source": from_path["source"]} == from_path
+    doc = engine.read(CV_TXT)
+    assert engine.score_cv(doc).to_dict() == from_path
+
+
+def test_match_report(engine: Analyzer) -> None:
+    match = engine.match(CV, ADVERT)
+    assert isinstance(match, MatchReport)
+    assert match.to_dict() == api.match_cv_to_advert(CV, ADVERT)
+    assert 0 <= match.fit <= 1 and match.level_fit.advert_rank == engine.classify_advert(ADVERT).level.rank
+    assert match.requirements and all(r.status in ("met", "partly-met", "missing") for r in match.requirements)
+    essentials = [r.requirement == "essential" for r in match.requirements]
+    assert essentials == sorted(essentials, reverse=True)  # essentials first
+    assert match.missing_essentials == tuple(r.label for r in match.requirements
+                                             if r.requirement == "essential" and r.status == "missing")
+
+
+def test_score_against_an_advert_and_a_chosen_level(engine: Analyzer) -> None:
+    against = engine.score_cv(CV, advert=ADVERT)
+    assert against.gaps is not None and against.gaps.against == "advert"
+    assert {i.term_id for i in against.gaps.items} == {r.id for r in engine.match(CV, ADVERT).requirements}
+    chosen = engine.score_cv(CV, target_level=2)
+    assert chosen.gaps is not None and (chosen.gaps.target_rank, chosen.gaps.against) == (2, "chosen-level")
+    with pytest.raises(ValueError, match="target_level must be one of 1, 2, 3, 4"):
+        engine.score_cv(CV, target_level=9)
+
+
+def test_certification_statuses_are_one_type(engine: Analyzer) -> None:
+    report = engine.score_cv(CV_TXT)
+    assert report.certifications and all(isinstance(c.status, CertStatus) for c in report.certifications)
+    assert all(isinstance(e.status, CertStatus) for e in report.analysis.evidence if e.kind == "certification")  # type: ignore[union-attr]
+
+
+def test_engine_settings_are_resolved_once(tmp_path: Path) -> None:
+    engine = Analyzer(ocr=False, pdf_engine="pdfminer", prepare=False)
+    assert engine.limits.ocr is False and engine.pdf_engine == "pdfminer"
+    assert engine.lexicon is Analyzer(prepare=False).lexicon  # the shipped lexicon is loaded once per process
+    assert engine.score_cv(CV).level.rank == Analyzer(prepare=False).score_cv(CV).level.rank
+
+
+def test_public_surface() -> None:
+    for name in cv_matcher.__all__:
+        assert getattr(cv_matcher, name) is not None, name
+    assert {"Analyzer", "Report", "MatchReport", "CertStatus"} <= set(cv_matcher.__all__)
