@@ -136,9 +136,10 @@ def batch(folder: Path, recursive: bool, follow_links: bool, include: tuple[str,
         click.echo(f"cv-matcher: warning: {warning}", err=True)
     elapsed = time.perf_counter() - started
     ranked = rank_records(records, rank_by or ("fit" if advert is not None else "level"))
-    meta = {"with_fit": advert is not None, "advert": None if advert is None else printable(str(advert)), "title": f"cv-matcher: {printable(str(folder))}"}
+    shown_advert = None if advert is None else printable(str(advert))
     for path, fmt in zip(outs, formats):
-        write_atomic(path, render_records(ranked, fmt, **meta))
+        write_atomic(path, render_records(ranked, fmt, with_fit=advert is not None, advert=shown_advert,
+                                          title=f"cv-matcher: {printable(str(folder))}"))
     for line in summary_lines(records, analysed=len(plan.todo), elapsed=elapsed, quiet=quiet) + ([] if quiet else skipped_lines(skipped)):
         click.echo(line, err=True)
     if not outs and not quiet:  # nothing written but the store: say where the results are

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, combinations
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .normalise import fuzzy_key, short_words
 
@@ -282,7 +282,7 @@ def _cpdist(left: list[str], right: list[str], cutoff: float) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def _rapidfuzz_impl() -> tuple:
+def _rapidfuzz_impl() -> tuple[Any, Any, Any]:
     """(cdist, cpdist, UINT8): rapidfuzz's C implementation and its dtype code, or its public
     functions and None where that module is not there (another rapidfuzz build)."""
     try:
@@ -311,7 +311,7 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
         found.append((bucket.group, gram.size, gram.first, key_index, score, gram))
 
     # Few pairs: one cpdist call for all of them (per cut-off); else one cdist call per bucket.
-    small: dict[float, tuple[list[str], list[str], list[tuple[_Bucket, _Gram, int]]]] = {}
+    small: dict[float, tuple[list[str], list[str], list[tuple[int, _Bucket, _Gram]]]] = {}
     for bucket, grams in pending.items():
         keys = bucket.keys
         if len(grams) * len(keys) < SMALL_CALL:

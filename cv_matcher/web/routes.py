@@ -133,7 +133,8 @@ async def score_page(request: Request) -> Response:
         return _fail(request, exc, "score_form.html.j2", active="score")
     gaps = {rank: views.gap_view(g) for rank, g in all_gaps.items()}
     default_target = report["gaps"]["target"]["rank"] if report.get("gaps") else None
-    gaps[default_target] = views.gap_view(report["gaps"])  # the report's own (next level, or the chosen one)
+    if default_target is not None:
+        gaps[default_target] = views.gap_view(report["gaps"])  # the report's own (next level, or the chosen one)
     looks_like = detect_kind(analysis.document)
     return _render(request, "score.html.j2", active="score", gaps=sorted(gaps.items()), default_target=default_target,
                    chosen=target, looks_like=looks_like, **_document_view(engine, analysis, report))
