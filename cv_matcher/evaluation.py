@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-POSITIVE_STATUS = {"cv": {"held"}, "advert": {"essential", "desirable", "required", "preferred"}}
+from .status import POSITIVE
+
+# Our statuses that count as "has it", plus the synonyms ../shared/tools/evaluate.py also accepts.
+POSITIVE_STATUS = {"cv": {s.value for s in POSITIVE["cv"]}, "advert": {s.value for s in POSITIVE["advert"]} | {"required", "preferred"}}
 GENERIC_FAMILIES = ("msp", "p3o", "prince2", "mor", "scrum-master", "lean-six-sigma", "itil", "agilepm")
 
 

@@ -165,9 +165,6 @@ class Pay:
     ir35: str | None = None  # inside | outside
     grade: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class Verdict:

@@ -3,6 +3,9 @@ against an advert). Frozen: a result is a record of what was found, never edited
 
 `to_dict()` gives the public JSON shape (report.schema.json; the keys are a contract), so the
 renderers, the store and the web app read attributes and only the edge turns them into JSON.
+`from_dict()` reads a stored report back (a batch's results store): `from_dict(d).to_dict() == d`.
+The JSON leaves out some of a finding's fields; read back, a finding carries its entry's id,
+kind, label and status.
 """
 from __future__ import annotations
 
@@ -10,14 +13,32 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .models import Evidence, GapReport, LevelScore
+from .models import Evidence, GapItem, GapReport, LevelScore
+from .models import Pay
 from .status import CertStatus
 
 if TYPE_CHECKING:
     from .models import Analysis
-    from .models import Pay
 
 SCHEMA_VERSION = "1"
+KIND_OF_CATEGORY = {"duties": "duty", "skills": "skill", "tools": "tool", "certifications": "certification", "experience": "experience"}
+
+
+def evidence_from(d: Mapping[str, Any], term_id: str, kind: str, label: str, status: CertStatus | None = None) -> Evidence:
+    """A finding read back from its JSON, with the id, kind, label and status of its entry."""
+    return Evidence(term_id, kind, label, d["text"], d["start"], d["end"], d["section"], d["method"], d["confidence"], d["reason"],
+                    status)
+
+
+def gaps_from(d: Mapping[str, Any]) -> GapReport:
+    """A gap report read back from its JSON (present items first: to_dict() splits them again)."""
+    items = []
+    for i in list(d["present"]) + list(d["missing"]):
+        kind = KIND_OF_CATEGORY.get(i["category"], i["category"])
+        items.append(GapItem(i["id"], i["label"], i["category"], i["weight"], i["status"], i["suggestion"],
+                             tuple(evidence_from(e, i["id"], kind, i["label"]) for e in i["evidence"]), i.get("requirement")))
+    target = d["target"]
+    return GapReport(target["rank"], target["id"], target["label"], d["against"], tuple(items))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +61,11 @@ class Level:
     confidence: float
     alternative: Alternative | None = None
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Level:
+        alt = d.get("alternative")
+        return cls(d["rank"], d["id"], d["label"], d["confidence"], None if alt is None else Alternative(**alt))
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"rank": self.rank, "id": self.id, "label": self.label, "confidence": self.confidence}
         if self.alternative is not None:
@@ -56,6 +82,11 @@ class Certification:
     status: CertStatus
     evidence: tuple[Evidence, ...]
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Certification:
+        status = CertStatus(d["status"])
+        return cls(d["id"], d["label"], status, tuple(evidence_from(e, d["id"], "certification", d["label"], status) for e in d["evidence"]))
+
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "status": self.status.value, "evidence": [e.to_dict() for e in self.evidence]}
 
@@ -70,6 +101,11 @@ class Skill:
     family: str
     levels: tuple[tuple[int, float], ...]
     evidence: tuple[Evidence, ...]
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Skill:
+        return cls(d["id"], d["label"], d["kind"], d["family"], tuple((int(r), w) for r, w in d["levels"].items()),
+                   tuple(evidence_from(e, d["id"], d["kind"], d["label"]) for e in d["evidence"]))
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "kind": self.kind, "family": self.family,
@@ -113,6 +149,20 @@ class Report:
     lexicon_version: str
     analysis: Analysis | None = field(default=None, repr=False, compare=False)  # the document and all evidence
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Report:
+        """A report read back from its JSON (no `analysis`: the document is not stored)."""
+        return cls(
+            source=d["source"], kind=d["kind"], level=Level.from_dict(d["level"]),
+            level_scores=tuple(LevelScore(s["rank"], s["id"], "", s["score"], s["points"]) for s in d["level_scores"]),
+            certifications=tuple(Certification.from_dict(c) for c in d["certifications"]),
+            skills=tuple(Skill.from_dict(s) for s in d["skills"]), pay=None if d["pay"] is None else Pay(**d["pay"]),
+            years=d["experience_years"] if d["kind"] == "cv" else d["required_years"],
+            title=None if d["title"] is None else Title(**d["title"]), gaps=None if d["gaps"] is None else gaps_from(d["gaps"]),
+            warnings=tuple(d["warnings"]), meta=dict(d["meta"]), reasons=tuple(d["reasons"]),
+            pmo_points=d["family"]["pmo_points"], against_points=d["family"]["against_points"],
+            lexicon_name=d["lexicon"]["name"], lexicon_version=d["lexicon"]["version"])
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
@@ -121,7 +171,7 @@ class Report:
             "level_scores": [{"rank": s.rank, "id": s.id, "score": s.score, "points": s.points} for s in self.level_scores],
             "certifications": [c.to_dict() for c in self.certifications],
             "skills": [s.to_dict() for s in self.skills],
-            "pay": None if self.pay is None else self.pay.to_dict(),
+            "pay": None if self.pay is None else _pay(self.pay),
             "experience_years": self.years if self.kind == "cv" else None,
             "required_years": self.years if self.kind == "advert" else None,
             "title": None if self.title is None else self.title.to_dict(),
@@ -135,6 +185,11 @@ class Report:
         }
 
 
+def _pay(p: Pay) -> dict[str, Any]:
+    return {"min": p.min, "max": p.max, "currency": p.currency, "period": p.period, "text": p.text, "start": p.start,
+            "end": p.end, "employment": p.employment, "ir35": p.ir35, "grade": p.grade}
+
+
 @dataclass(frozen=True, slots=True)
 class Requirement:
     """One advert requirement and whether the CV meets it (met | partly-met | missing)."""
@@ -146,6 +201,12 @@ class Requirement:
     advert_evidence: Evidence
     status: str
     cv_evidence: tuple[Evidence, ...]
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Requirement:
+        kind = d["kind"]
+        return cls(d["id"], d["label"], d["kind"], d["requirement"], evidence_from(d["advert_evidence"], d["id"], kind, d["label"]),
+                   d["status"], tuple(evidence_from(e, d["id"], kind, d["label"]) for e in d["cv_evidence"]))
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "kind": self.kind, "requirement": self.requirement,
@@ -181,6 +242,11 @@ class MatchReport:
     @property
     def missing_essentials(self) -> tuple[str, ...]:
         return tuple(r.label for r in self.requirements if r.requirement == "essential" and r.status == "missing")
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> MatchReport:
+        return cls(d["cv"], d["advert"], d["fit"], d["requirements_fit"], LevelFit(**d["level_fit"]),
+                   tuple(Requirement.from_dict(r) for r in d["requirements"]))
 
     def to_dict(self) -> dict[str, Any]:
         return {"cv": self.cv, "advert": self.advert, "fit": self.fit, "requirements_fit": self.requirements_fit,

@@ -108,3 +108,20 @@ def test_public_surface() -> None:
     for name in cv_matcher.__all__:
         assert getattr(cv_matcher, name) is not None, name
     assert {"Analyzer", "Report", "MatchReport", "CertStatus"} <= set(cv_matcher.__all__)
+
+
+GOLDEN_JSON = sorted((ROOT / "tests" / "golden").glob("sample_*/*.json"))
+
+
+@pytest.mark.parametrize("path", GOLDEN_JSON, ids=[p.name for p in GOLDEN_JSON])
+def test_a_stored_report_reads_back_exactly(path: Path) -> None:
+    """Report.from_dict (how renderers read a batch's stored JSON) loses nothing the JSON holds."""
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    report = Report.from_dict(stored)
+    assert report.to_dict() == stored
+    assert all(e.term_id == c.id and e.status == c.status for c in report.certifications for e in c.evidence)
+
+
+def test_a_match_reads_back_exactly(engine: Analyzer) -> None:
+    stored = engine.match(CV, ADVERT).to_dict()
+    assert MatchReport.from_dict(stored).to_dict() == stored

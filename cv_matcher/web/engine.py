@@ -2,8 +2,9 @@
 
 spaCy's vocabulary is not shared safely between threads, so every analysis holds `Engine.lock`;
 requests run in Starlette's thread pool and wait their turn. Uploaded bytes never touch the disk:
-they are read from memory (`api.load(..., data=...)`) with the server's reader limits, and a
-batch keeps its files in memory only until each one is analysed.
+they are read from memory (`Analyzer.analysis(data, name=...)`) with the server's reader limits,
+and a batch keeps its files in memory only until each one is analysed. The pages read the
+reports as dicts (`to_dict()`, the JSON contract), the same the JSON API returns.
 """
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import api
-from ..errors import CvMatcherError, DocumentReadError, LimitExceededError
-from ..readers import READERS, ReadLimits
 from ..batch.store import ResultStore
+from ..engine import Analyzer
+from ..errors import CvMatcherError, DocumentReadError, LimitExceededError
 from ..models import Analysis, Record
+from ..readers import READERS, ReadLimits
 
 MAX_BATCH_FILES = 200  # files in one batch upload (a zip's members included)
 MAX_JOBS = 20  # finished batches kept in memory (the oldest is dropped first)
@@ -78,8 +79,9 @@ class Engine:
     def __init__(self, *, lexicon: str | None = None, limits: ReadLimits | None = None, pdf_engine: str = "pdfminer",
                  db: Path | None = None) -> None:
         self.lexicon_path = lexicon
-        self.lexicon = api.get_lexicon(lexicon)
-        self.limits = limits if limits is not None else ReadLimits()
+        self.analyzer = Analyzer(lexicon, limits=limits, pdf_engine=pdf_engine, prepare=False)
+        self.lexicon = self.analyzer.lexicon
+        self.limits = self.analyzer.limits
         self.pdf_engine = pdf_engine
         self.db = db
         self.lock = threading.Lock()
@@ -93,12 +95,11 @@ class Engine:
     # -- one document ------------------------------------------------------------------------
     def analyse(self, upload: Upload, kind: str) -> Analysis:
         with self.lock:
-            doc = api.load(upload.name, data=upload.data, limits=self.limits, pdf_engine=self.pdf_engine)
-            return api.analyse(doc, kind=kind, lexicon=self.lexicon)
+            return self.analyzer.analysis(upload.data, kind=kind, name=upload.name)
 
     def report(self, analysis: Analysis, *, target_level: int | None = None) -> dict[str, Any]:
         with self.lock:
-            return api.report(analysis, lexicon=self.lexicon, target_level=target_level)
+            return self.analyzer.report(analysis, target_level=target_level).to_dict()
 
     def gap_reports(self, analysis: Analysis) -> dict[int, dict[str, Any]]:
         """The gap report against every level, so a page can switch between them without a new upload."""
@@ -109,10 +110,8 @@ class Engine:
                     for rank in sorted(self.lexicon.ranks) if rank > 0}
 
     def match(self, cv: Analysis, advert: Analysis) -> dict[str, Any]:
-        from ..fit import match_report
-
         with self.lock:
-            return match_report(cv, advert, self.lexicon)
+            return self.analyzer.match(cv, advert).to_dict()
 
     def requirements(self, advert: Analysis) -> list[dict[str, Any]]:
         """An advert's PMO duties, skills, tools and experience, each essential or desirable."""
