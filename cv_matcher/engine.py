@@ -78,7 +78,7 @@ class Analyzer:
     def prepare(self) -> None:
         """Compile the lexicon's matchers (cached per lexicon: later documents reuse them)."""
         from .matching.fuzzy import build_index
-        from .matching.pipeline import compile_matchers
+        from .matching.phrases import compile_matchers
 
         compile_matchers(self.lexicon)
         build_index(self.lexicon)

@@ -169,7 +169,7 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
 
 def _words(doc: "Doc", text: str) -> list[tuple[int, int, int]]:
     """(token index, start char, end char) of each token that holds a letter or digit."""
-    from .pipeline import doc_info
+    from .phrases import doc_info
 
     return [w[:3] for w in doc_info(doc).words]
 
@@ -301,7 +301,7 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
     order one full queries x keys matrix per group would list them: by group, n-gram size,
     position, key."""
     text = doc.text if text is None else text
-    from .pipeline import doc_info
+    from .phrases import doc_info
 
     pending = _candidate_grams(text, doc_info(doc).words, index)
     found: list[tuple[int, int, int, int, float, _Gram]] = []  # (group, size, first word, key, score, n-gram)

@@ -1,5 +1,6 @@
-"""The spaCy side: English tokenisation that keeps hyphenated words whole, a normalising step,
-and PhraseMatchers compiled from the lexicon. Built once per process and lexicon.
+"""Tokenizer and phrase matchers (the spaCy side): English tokenisation that keeps hyphenated
+words whole, a normalising step, and PhraseMatchers compiled from the lexicon. Built once per
+process and lexicon.
 
 Start-up matters (`cv-matcher score` on one CV is mostly start-up), so nothing here is heavier
 than it needs to be:
@@ -423,7 +424,7 @@ def compile_matchers(lexicon: "Lexicon") -> CompiledMatchers:
         gaps = [gapped_pattern(a) for a in term.aliases if GAP in a]
         for key in {key for pattern in gaps for token in pattern for key in token} - PATTERN_ATTRIBUTES:
             raise ValueError(f"a token pattern of '{term.id}' tests {key}, which the tokenizer's vocabulary "
-                             "does not compute: add it to pipeline.LEXICAL_ATTRIBUTES")
+                             "does not compute: add it to phrases.LEXICAL_ATTRIBUTES")
         odd = []
         for pattern in gaps:
             parts = _gapped_parts(pattern)
