@@ -4,11 +4,13 @@
   spacy.blank("en") with the same infix change;
 - alias patterns split on spaces (words_of) against the tokenizer;
 - typo matching with its length and short-word pruning (the n-grams pruned before their keys
-  are cut, the small score calls batched) against scoring every n-gram, its key made from its
-  own text, against every alias;
+  are cut, the small score calls batched, the scores of keys met before remembered) against
+  scoring every n-gram, its key made from its own text, against every alias;
 - the scan for gapped aliases against spaCy's Matcher on their token patterns, and the exact
   candidates read from make_doc's DocInfo against the same read through Spans;
-- Document.section_at's bisection against a scan of every section.
+- Document.section_at's bisection against a scan of every section;
+- the cue tests' substring pre-check against the cue regexes alone;
+- the cheap bounds before pdfium (readers/pdfquick.py) against what pdfminer's exact check reads.
 """
 from __future__ import annotations
 
@@ -166,6 +168,25 @@ def test_a_fresh_fuzzy_index_finds_the_same() -> None:
     for text in odd_texts(20)[::-1]:
         doc = phrases.make_doc(text)
         assert fuzzy.fuzzy_hits(doc, index, text) == full_matrix_hits(doc, index, text)
+
+
+@pytest.mark.parametrize("memory", [fuzzy.MAX_REMEMBERED, 30])
+def test_remembered_fuzzy_scores_give_the_same_hits(texts: list[str], memory: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each bucket remembers the hits of the keys it scored: texts met again (and keys met twice
+    in one text), with a memory that keeps everything or is cleared every few keys, give the
+    full matrix's hits."""
+    monkeypatch.setattr(fuzzy, "MAX_REMEMBERED", memory)
+    index = fuzzy.build_index.__wrapped__(cached_lexicon())
+    typos = "Prince 2 Practioner, PRINCE II Foundaton, MS-Projet, Sharepiont, Certifed Scrum Mastr, P3O Fondation\n"
+    chosen = texts[:10] + [typos * 3] + odd_texts(10)
+    remembered = 0
+    for text in chosen + chosen[::-1]:
+        doc = phrases.make_doc(text)
+        assert fuzzy.fuzzy_hits(doc, index, text) == full_matrix_hits(doc, index, text), text[:80]
+        held = sum(len(b.seen) for b in index._bucket_of.values())
+        assert held == index._remembered[0] and (held <= memory or memory < 1000)
+        remembered = max(remembered, held)
+    assert remembered > (0 if memory < 1000 else 1000)
 
 
 def test_candidate_grams_are_phrases_with_the_keys_and_short_words_of_their_text(texts: list[str]) -> None:
@@ -410,3 +431,47 @@ def test_a_stream_drawn_many_times_counts_each_time() -> None:
     assert pdfquick.drawing_cost(many, 1) == 300 * pdfquick.drawing_cost(once, 1)
     assert pdfquick.drawing_cost(many, 2) == 2 * pdfquick.drawing_cost(many, 1)
     assert not pdfquick.drawing_within(many, 1, limits)  # 9 MB: over the 8 MB limit, pdfminer's check decides
+
+
+def test_cue_pre_check_finds_what_the_regexes_find(texts: list[str]) -> None:
+    """has_cue and a certification's status read the same with the substring pre-check as with
+    each cue's regex alone, on every sample's lines and lower-cased text, for every cue list of
+    the lexicon."""
+    from cv_matcher.matching import context
+
+    lexicon = cached_lexicon()
+    cues, advert = lexicon.context, lexicon.context.advert_status
+    cue_lists = [cues.assisting, cues.setting, cues.setting_near, *cues.cv_status.values(),
+                 advert.essential, advert.desirable, advert.not_required]
+    cue_lists += [cue for t in lexicon.terms.values() for cue in (t.reject_document, t.requires_context, t.reject_context) if cue]
+    assert len(cue_lists) > 10
+    windows = [line.lower() for text in texts for line in text.splitlines()] + [text.lower() for text in texts]
+    hits = 0
+    for window in windows:
+        for cues in cue_lists:
+            plain = any(context._cue_regex(c).search(window) for c in cues)
+            assert context.has_cue(window, cues) == plain
+            hits += plain
+    assert hits > 100
+
+
+def test_date_range_lookahead_finds_what_the_plain_pattern_finds(texts: list[str]) -> None:
+    """The date-range pattern's first-character lookahead changes no match: the same spans and
+    groups as the pattern without it, on the samples and on texts made of its own pieces."""
+    import re
+
+    from cv_matcher import experience
+
+    lookahead = "(?=[jfmasond0-9])"
+    assert experience.RANGE_RE.pattern.startswith(lookahead)
+    plain = re.compile(experience.RANGE_RE.pattern[len(lookahead):], re.IGNORECASE)
+    rng = random.Random(3)
+    pieces = ["Jan", "SEPT.", "september", "ſep", "03/", "12.", "2019", "1998", "20", "-", "–", " to ", "until", "Present",
+              "now", " ", ",", "x", "May", "Ｍay", "٢٠١٩", "2024", "\n"]
+    made = ["".join(rng.choice(pieces) for _ in range(40)) for _ in range(300)]
+    found = 0
+    for text in texts + made:
+        expected = [(m.span(), m.groupdict()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in experience.RANGE_RE.finditer(text)] == expected
+        found += len(expected)
+    assert found > 150

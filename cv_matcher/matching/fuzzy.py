@@ -36,6 +36,7 @@ MIN_ALIAS_CHARS = 7  # short strings ("PMP", "CSM") are too easy to hit by accid
 MAX_NGRAM = 5
 PHRASE_BREAKS = frozenset("\n:;|•()[],")
 _PHRASE_BREAK = re.compile("[" + re.escape("".join(sorted(PHRASE_BREAKS))) + "]")
+MAX_REMEMBERED = 40_000  # n-gram keys whose hits the buckets remember, in all (about 6 MB)
 SMALL_CALL = 24  # score a group's n-grams of one length and short words by cpdist below this many pairs
 
 
@@ -63,11 +64,14 @@ def sizes_for(n: int) -> list[int]:
 class _Bucket:
     """A group's keys that an n-gram of one key length and one set of short words could match."""
 
-    __slots__ = ("group", "length", "shorts", "indices", "keys", "cutoff")
+    __slots__ = ("cutoff", "group", "indices", "keys", "length", "seen", "shorts")
 
     def __init__(self, group: int, length: int, shorts: frozenset[str], indices: list[int], keys: list[str], cutoff: float) -> None:
         self.group, self.length, self.shorts = group, length, shorts
         self.indices, self.keys, self.cutoff = indices, keys, cutoff
+        # n-gram key -> its hits here, (column, score): scored once, for every later document too
+        # (headings, skills and stock phrases recur from CV to CV); see FuzzyIndex.remember
+        self.seen: dict[str, tuple[tuple[int, float], ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,18 @@ class FuzzyIndex:
     _bucket_of: dict[tuple[int, int, frozenset[str]], _Bucket] = field(default_factory=dict, compare=False, repr=False)
     _cutoffs: list[float] = field(default_factory=list, compare=False, repr=False)
     _parts: set[frozenset[str]] = field(default_factory=set, compare=False, repr=False)
+    _remembered: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)  # keys the buckets hold
+
+    def remember(self, scored: dict[tuple[_Bucket, str], tuple[_Gram, list[tuple[int, float]]]]) -> None:
+        """Keep the hits of the keys just scored in their buckets; past MAX_REMEMBERED keys every
+        bucket forgets (bounded memory, for a long batch or the web app: scoring again is harmless)."""
+        if self._remembered[0] + len(scored) > MAX_REMEMBERED:
+            for bucket in self._bucket_of.values():
+                bucket.seen.clear()
+            self._remembered[0] = 0
+        for (bucket, key), (_, hits) in scored.items():
+            bucket.seen[key] = tuple(hits)
+        self._remembered[0] += len(scored)
 
     def tables(self, shorts: frozenset[str]) -> tuple[dict[int, tuple[_Bucket, ...]], ...] | None:
         """For n-grams with these short words: per size (0 to MAX_NGRAM + 1 words), key length ->
@@ -294,6 +310,14 @@ def _rapidfuzz_impl() -> tuple[Any, Any, Any]:
         return process.cdist, process.cpdist, None
 
 
+def _note(scored: dict[tuple[_Bucket, str], tuple[_Gram, list[tuple[int, float]]]], bucket: _Bucket, gram: _Gram,
+          col: int, score: float) -> None:
+    """Keep a hit for the bucket's memory of its key, from the first n-gram with that key only."""
+    first, hits = scored[bucket, gram.key]
+    if first is gram:
+        hits.append((col, score))
+
+
 def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[FuzzyHit]:
     """Each group of aliases of n words meets the text's n-grams of n-1, n and n+1 words; a hit
     scores at least its term's cut-off and keeps the alias's short words exactly. `text` is
@@ -310,31 +334,49 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
         key_index = bucket.indices[col]
         found.append((bucket.group, gram.size, gram.first, key_index, score, gram))
 
-    # Few pairs: one cpdist call for all of them (per cut-off); else one cdist call per bucket.
+    # Keys scored before (in this document or an earlier one) are not scored again; of the rest,
+    # few pairs: one cpdist call for all of them (per cut-off); else one cdist call per bucket.
     small: dict[float, tuple[list[str], list[str], list[tuple[int, _Bucket, _Gram]]]] = {}
+    # the keys scored now: the first n-gram with each (a key met twice is scored twice), its hits
+    scored: dict[tuple[_Bucket, str], tuple[_Gram, list[tuple[int, float]]]] = {}
     for bucket, grams in pending.items():
+        seen = bucket.seen
+        fresh = []
+        for gram in grams:
+            known = seen.get(gram.key)
+            if known is None:
+                fresh.append(gram)
+                scored.setdefault((bucket, gram.key), (gram, []))
+            else:
+                for col, score in known:
+                    add(bucket, gram, col, score)
+        if not fresh:
+            continue
         keys = bucket.keys
-        if len(grams) * len(keys) < SMALL_CALL:
+        if len(fresh) * len(keys) < SMALL_CALL:
             left, right, where = small.setdefault(bucket.cutoff, ([], [], []))
             width = len(keys)
-            for gram in grams:
+            for gram in fresh:
                 where.append((len(left), bucket, gram))  # its pairs start there
                 left.extend([gram.key] * width)
                 right.extend(keys)
             continue
-        scores = _cdist([gram.key for gram in grams], keys, bucket.cutoff)
+        scores = _cdist([gram.key for gram in fresh], keys, bucket.cutoff)
         if scores.strip(b"\0"):
             width = len(keys)
             for cell in _NONZERO.finditer(scores):
                 row, col = divmod(cell.start(), width)
-                add(bucket, grams[row], col, float(scores[cell.start()]))
+                _note(scored, bucket, fresh[row], col, float(scores[cell.start()]))
+                add(bucket, fresh[row], col, float(scores[cell.start()]))
     for cutoff, (left, right, where) in small.items():
         scores = _cpdist(left, right, cutoff)
         firsts = [w[0] for w in where]
         for cell in _NONZERO.finditer(scores):
             pair = cell.start()
             first, bucket, gram = where[bisect_right(firsts, pair) - 1]
+            _note(scored, bucket, gram, pair - first, float(scores[pair]))
             add(bucket, gram, pair - first, float(scores[pair]))
+    index.remember(scored)
     groups = list(index.by_words.values())
     hits: list[FuzzyHit] = []
     for group, _, _, key_index, score, gram in sorted(found, key=lambda f: f[:4]):
