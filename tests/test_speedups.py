@@ -475,3 +475,25 @@ def test_date_range_lookahead_finds_what_the_plain_pattern_finds(texts: list[str
         assert [(m.span(), m.groupdict()) for m in experience.RANGE_RE.finditer(text)] == expected
         found += len(expected)
     assert found > 150
+
+
+def test_references_read_backwards_are_those_read_forwards() -> None:
+    """pdfquick.references (its pattern run on the reversed text) finds the references the
+    forward pattern finds, on every sample and shared-corpus PDF and on texts made of their pieces
+    (comments, signs, delimiters)."""
+    from cv_matcher.readers import pdfquick
+
+    def forwards(text: bytes) -> list[int]:
+        return sorted(int(m.group(1)) for m in pdfquick._REF.finditer(text))
+
+    files = [p.read_bytes() for p in SAMPLES if p.suffix == ".pdf"] + [p.read_bytes() for p in SHARED_PDFS]
+    rng = random.Random(1)
+    pieces = [b"1", b"12", b"0", b" ", b"\n", b"\r", b"R", b"%", b"%c", b"-", b".", b"/", b"(", b"x", b"\t", b"\r\n", b"R/",
+              b"<<", b"99 0 R"]
+    made = [b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(5000)]
+    found = 0
+    for text in files + made:
+        expected = forwards(text)
+        assert sorted(pdfquick.references(text)) == expected, text[:80]
+        found += len(expected)
+    assert found > 3000
