@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, combinations
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .normalise import fuzzy_key, short_words
 
@@ -36,6 +36,7 @@ MIN_ALIAS_CHARS = 7  # short strings ("PMP", "CSM") are too easy to hit by accid
 MAX_NGRAM = 5
 PHRASE_BREAKS = frozenset("\n:;|•()[],")
 _PHRASE_BREAK = re.compile("[" + re.escape("".join(sorted(PHRASE_BREAKS))) + "]")
+MAX_REMEMBERED = 40_000  # n-gram keys whose hits the buckets remember, in all (about 6 MB)
 SMALL_CALL = 24  # score a group's n-grams of one length and short words by cpdist below this many pairs
 
 
@@ -63,11 +64,14 @@ def sizes_for(n: int) -> list[int]:
 class _Bucket:
     """A group's keys that an n-gram of one key length and one set of short words could match."""
 
-    __slots__ = ("group", "length", "shorts", "indices", "keys", "cutoff")
+    __slots__ = ("cutoff", "group", "indices", "keys", "length", "seen", "shorts")
 
     def __init__(self, group: int, length: int, shorts: frozenset[str], indices: list[int], keys: list[str], cutoff: float) -> None:
         self.group, self.length, self.shorts = group, length, shorts
         self.indices, self.keys, self.cutoff = indices, keys, cutoff
+        # n-gram key -> its hits here, (column, score): scored once, for every later document too
+        # (headings, skills and stock phrases recur from CV to CV); see FuzzyIndex.remember
+        self.seen: dict[str, tuple[tuple[int, float], ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,18 @@ class FuzzyIndex:
     _bucket_of: dict[tuple[int, int, frozenset[str]], _Bucket] = field(default_factory=dict, compare=False, repr=False)
     _cutoffs: list[float] = field(default_factory=list, compare=False, repr=False)
     _parts: set[frozenset[str]] = field(default_factory=set, compare=False, repr=False)
+    _remembered: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)  # keys the buckets hold
+
+    def remember(self, scored: dict[tuple[_Bucket, str], tuple[_Gram, list[tuple[int, float]]]]) -> None:
+        """Keep the hits of the keys just scored in their buckets; past MAX_REMEMBERED keys every
+        bucket forgets (bounded memory, for a long batch or the web app: scoring again is harmless)."""
+        if self._remembered[0] + len(scored) > MAX_REMEMBERED:
+            for bucket in self._bucket_of.values():
+                bucket.seen.clear()
+            self._remembered[0] = 0
+        for (bucket, key), (_, hits) in scored.items():
+            bucket.seen[key] = tuple(hits)
+        self._remembered[0] += len(scored)
 
     def tables(self, shorts: frozenset[str]) -> tuple[dict[int, tuple[_Bucket, ...]], ...] | None:
         """For n-grams with these short words: per size (0 to MAX_NGRAM + 1 words), key length ->
@@ -169,7 +185,7 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
 
 def _words(doc: "Doc", text: str) -> list[tuple[int, int, int]]:
     """(token index, start char, end char) of each token that holds a letter or digit."""
-    from .pipeline import doc_info
+    from .phrases import doc_info
 
     return [w[:3] for w in doc_info(doc).words]
 
@@ -220,6 +236,7 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
     parts = index.short_parts()  # every subset of an alias's short words
     dead = _DEAD
     shorts = [sh if sh in parts else dead for sh in word_shorts]
+    shorts_1 = shorts  # the single words' short words: each n-gram's are built from them and the size below
     for size in range(1, MAX_NGRAM + 2):
         span, up = 2 * size, size - 1
         if size > 1:  # the short words of each n-gram of this size, from those of the size below
@@ -230,8 +247,6 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
                 if i + up < count:
                     found = short_words(text[starts[i]:ends[i + up]])
                     shorts[i] = found if found in parts else dead
-        else:
-            shorts_1 = shorts
         for gram_shorts in set(shorts).difference(tables_of):
             if gram_shorts in alias_shorts:
                 index.tables(gram_shorts)
@@ -283,7 +298,7 @@ def _cpdist(left: list[str], right: list[str], cutoff: float) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def _rapidfuzz_impl() -> tuple:
+def _rapidfuzz_impl() -> tuple[Any, Any, Any]:
     """(cdist, cpdist, UINT8): rapidfuzz's C implementation and its dtype code, or its public
     functions and None where that module is not there (another rapidfuzz build)."""
     try:
@@ -295,6 +310,14 @@ def _rapidfuzz_impl() -> tuple:
         return process.cdist, process.cpdist, None
 
 
+def _note(scored: dict[tuple[_Bucket, str], tuple[_Gram, list[tuple[int, float]]]], bucket: _Bucket, gram: _Gram,
+          col: int, score: float) -> None:
+    """Keep a hit for the bucket's memory of its key, from the first n-gram with that key only."""
+    first, hits = scored[bucket, gram.key]
+    if first is gram:
+        hits.append((col, score))
+
+
 def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[FuzzyHit]:
     """Each group of aliases of n words meets the text's n-grams of n-1, n and n+1 words; a hit
     scores at least its term's cut-off and keeps the alias's short words exactly. `text` is
@@ -302,7 +325,7 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
     order one full queries x keys matrix per group would list them: by group, n-gram size,
     position, key."""
     text = doc.text if text is None else text
-    from .pipeline import doc_info
+    from .phrases import doc_info
 
     pending = _candidate_grams(text, doc_info(doc).words, index)
     found: list[tuple[int, int, int, int, float, _Gram]] = []  # (group, size, first word, key, score, n-gram)
@@ -311,31 +334,49 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
         key_index = bucket.indices[col]
         found.append((bucket.group, gram.size, gram.first, key_index, score, gram))
 
-    # Few pairs: one cpdist call for all of them (per cut-off); else one cdist call per bucket.
-    small: dict[float, tuple[list[str], list[str], list[tuple[_Bucket, _Gram, int]]]] = {}
+    # Keys scored before (in this document or an earlier one) are not scored again; of the rest,
+    # few pairs: one cpdist call for all of them (per cut-off); else one cdist call per bucket.
+    small: dict[float, tuple[list[str], list[str], list[tuple[int, _Bucket, _Gram]]]] = {}
+    # the keys scored now: the first n-gram with each (a key met twice is scored twice), its hits
+    scored: dict[tuple[_Bucket, str], tuple[_Gram, list[tuple[int, float]]]] = {}
     for bucket, grams in pending.items():
+        seen = bucket.seen
+        fresh = []
+        for gram in grams:
+            known = seen.get(gram.key)
+            if known is None:
+                fresh.append(gram)
+                scored.setdefault((bucket, gram.key), (gram, []))
+            else:
+                for col, score in known:
+                    add(bucket, gram, col, score)
+        if not fresh:
+            continue
         keys = bucket.keys
-        if len(grams) * len(keys) < SMALL_CALL:
+        if len(fresh) * len(keys) < SMALL_CALL:
             left, right, where = small.setdefault(bucket.cutoff, ([], [], []))
             width = len(keys)
-            for gram in grams:
+            for gram in fresh:
                 where.append((len(left), bucket, gram))  # its pairs start there
                 left.extend([gram.key] * width)
                 right.extend(keys)
             continue
-        scores = _cdist([gram.key for gram in grams], keys, bucket.cutoff)
+        scores = _cdist([gram.key for gram in fresh], keys, bucket.cutoff)
         if scores.strip(b"\0"):
             width = len(keys)
             for cell in _NONZERO.finditer(scores):
                 row, col = divmod(cell.start(), width)
-                add(bucket, grams[row], col, float(scores[cell.start()]))
+                _note(scored, bucket, fresh[row], col, float(scores[cell.start()]))
+                add(bucket, fresh[row], col, float(scores[cell.start()]))
     for cutoff, (left, right, where) in small.items():
         scores = _cpdist(left, right, cutoff)
         firsts = [w[0] for w in where]
         for cell in _NONZERO.finditer(scores):
             pair = cell.start()
             first, bucket, gram = where[bisect_right(firsts, pair) - 1]
+            _note(scored, bucket, gram, pair - first, float(scores[pair]))
             add(bucket, gram, pair - first, float(scores[pair]))
+    index.remember(scored)
     groups = list(index.by_words.values())
     hits: list[FuzzyHit] = []
     for group, _, _, key_index, score, gram in sorted(found, key=lambda f: f[:4]):

@@ -91,7 +91,7 @@ def to_rgb(colour: Any, components: int | None = None) -> RGB | None:
         return None
     values = [min(1.0, max(0.0, v)) for v in values]
     if len(values) == 1:
-        return (values[0],) * 3  # type: ignore[return-value]
+        return values[0], values[0], values[0]
     if len(values) == 3:
         return values[0], values[1], values[2]
     if len(values) == 4:
@@ -237,7 +237,7 @@ for _op in ("do_n", "do_f", "do_F", "do_f_a", "do_S", "do_s", "do_B", "do_B_a", 
 def mult_matrix(m1: Any, m0: Any) -> tuple[float, ...]:
     from pdfminer.utils import mult_matrix as multiply
 
-    return multiply(m1, m0)  # type: ignore[no-any-return]
+    return multiply(m1, m0)
 
 
 class HiddenFilter:
@@ -424,19 +424,23 @@ def _pdfium_colour(getter: Any, obj: Any) -> tuple[RGB | None, int]:
     return (r.value / 255, g.value / 255, b.value / 255), a.value
 
 
-def _pdfium_shapes(page: Any) -> tuple[dict[bytes, int], list[tuple[int, Rect, RGB | None]]]:
-    """The page's top-level objects: {text object address: drawing order}, and the filled paths
-    and images (what text can be drawn on) with their order, box and colour (None: unknown)."""
+def _pdfium_shapes(page: Any) -> tuple[dict[bytes, int], list[tuple[int, Rect, RGB | None]], bool]:
+    """The page's top-level objects: {text object address: drawing order}, the filled paths
+    and images (what text can be drawn on) with their order, box and colour (None: unknown),
+    and whether it has form objects (which hold objects of their own)."""
     import ctypes
 
-    from pypdfium2 import raw  # type: ignore[import-untyped]
+    from pypdfium2 import raw
 
     order: dict[bytes, int] = {}
     shapes: list[tuple[int, Rect, RGB | None]] = []
+    forms = False
     for k in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = raw.FPDFPage_GetObject(page.raw, k)
         kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            forms = True
+        elif kind == raw.FPDF_PAGEOBJ_TEXT:
             order[bytes(obj)] = k  # the pointer's bytes: its address, and much cheaper than a cast
         elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING):
             colour: RGB | None = None
@@ -450,7 +454,7 @@ def _pdfium_shapes(page: Any) -> tuple[dict[bytes, int], list[tuple[int, Rect, R
             rect = _pdfium_rect(raw.FPDFPageObj_GetBounds, obj)
             if rect is not None:
                 shapes.append((k, rect, colour))
-    return order, shapes
+    return order, shapes, forms
 
 
 def _pdfium_clip(obj: Any) -> Rect | None:
@@ -492,9 +496,11 @@ def pdfium_hidden(page: Any, textpage: Any) -> tuple[set[int], list[tuple[str, s
             box = None
     except Exception:  # noqa: BLE001 - a malformed box: the page is not judged by it
         box = None
-    order, shapes = _pdfium_shapes(page)
+    order, shapes, forms = _pdfium_shapes(page)
     tp = textpage.raw
     cache: dict[bytes, tuple[str | None, bool, Rect | None, float]] = {}
+    if not forms and _all_plainly_visible(page, order, shapes, box, cache):
+        return set(), []  # every character's text object is on the page: none can be hidden
     hidden: set[int] = set()
     chars: list[tuple[str, float, float, float, str]] = []
     for i in range(textpage.count_chars()):
@@ -520,6 +526,22 @@ def pdfium_hidden(page: Any, textpage: Any) -> tuple[set[int], list[tuple[str, s
         hidden.add(i)
         chars.append((reason, left, (bottom + top) / 2, size, chr(code) if 0 < code < 0xD800 or 0xDFFF < code <= 0x10FFFF else ""))
     return hidden, lines_of(chars)
+
+
+def _all_plainly_visible(page: Any, order: dict[bytes, int], shapes: list[tuple[int, Rect, RGB | None]], box: Rect | None,
+                         cache: dict[bytes, tuple[str | None, bool, Rect | None, float]]) -> bool:
+    """Whether every text object of a page without forms is seen whole (no reason, and its
+    bounds inside the page and its clip): then no character needs looking at one by one (a
+    page's characters belong to its text objects, which are all top-level when it has no form).
+    The objects judged are left in `cache` for the character loop otherwise."""
+    from pypdfium2 import raw
+
+    for key, index in order.items():
+        obj = raw.FPDFPage_GetObject(page.raw, index)
+        info = cache[key] = _pdfium_object(obj, index, shapes, box)
+        if info[0] is not None or info[1]:
+            return False
+    return True
 
 
 def _pdfium_object(obj: Any, index: int | None, shapes: list[tuple[int, Rect, RGB | None]],

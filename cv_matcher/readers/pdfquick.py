@@ -41,6 +41,11 @@ _HEADER = re.compile(rb"(\d+)\s+\d+\s+$")  # "12 0 " before an "obj" keyword
 # its line (the lookahead), so each stretch has one reading and the pattern cannot backtrack badly
 _WS = rb"(?:\s|%[^\r\n]*(?=[\r\n]))+"
 _REF = re.compile(rb"(?<![\d.+-])(\d+)" + _WS + rb"\d+" + _WS + rb"R(?![^" + _DELIMS + rb"])")
+# The same read backwards, on the reversed text: it starts with the literal "R", which the regex
+# engine finds at C speed (the forward pattern is tried at every digit of a font's binary data).
+# A comment reversed is its text then "%", after (reversed: before) a line end.
+_WS_BACK = rb"(?:\s|(?<=[\r\n])[^\r\n]*%)+"
+_REF_BACK = re.compile(rb"R(?<![^" + _DELIMS + rb"]R)" + _WS_BACK + rb"\d+" + _WS_BACK + rb"(\d+)(?![\d.+-])")
 # References that only name a font program, metadata or a colour profile: never drawn through them.
 # Plain whitespace only, so that each of these is also a _REF match (which it is subtracted from).
 _NOT_DRAWN = re.compile(rb"(?:/FontFile[23]?|/Metadata|/ICCBased)\s+(\d+)\s+\d+\s+R(?![^" + _DELIMS + rb"])")
@@ -55,7 +60,7 @@ _IMAGE_FILTERS = {b"DCTDecode", b"DCT", b"JPXDecode", b"JBIG2Decode", b"CCITTFax
 class _Stream:
     objid: int
     size: int  # decoded bytes (raw bytes for an image)
-    draws: int  # Do operators in it
+    content: bytes  # decoded (empty for an image): its Do operators are counted when it can be drawn
     form: bool
     image: bool = False  # an image left encoded (size: its raw bytes)
 
@@ -101,7 +106,7 @@ def _streams(data: bytes, limits: ReadLimits) -> tuple[list[_Stream], list[bytes
     view = memoryview(data)
     room = limits.max_pdf_decoded_bytes
     streams: list[_Stream] = []
-    texts = [data]
+    objstms: list[bytes] = []
     for keyword in _keywords(data):
         objid, head = _dictionary(data, keyword)
         after = keyword + 6
@@ -113,7 +118,7 @@ def _streams(data: bytes, limits: ReadLimits) -> tuple[list[_Stream], list[bytes
         if subtype is not None and subtype.group(1) == b"Image" and filters and filters[-1] in _IMAGE_FILTERS:
             # not decoded by pdfium to read text (nor counted by pdfguard); drawn, it costs its raw bytes
             end = data.find(b"endstream", start)
-            streams.append(_Stream(objid, (end if end >= 0 else len(data)) - start, 0, False, image=True))
+            streams.append(_Stream(objid, (end if end >= 0 else len(data)) - start, b"", False, image=True))
             continue
         decoded = _decode(data, view, start, filters, room)
         room -= len(decoded)
@@ -121,10 +126,10 @@ def _streams(data: bytes, limits: ReadLimits) -> tuple[list[_Stream], list[bytes
             raise _NotProven
         kind = _TYPE.search(head)
         if kind is not None and kind.group(1) == b"ObjStm":
-            texts.append(decoded)
+            objstms.append(decoded)
         form = subtype is not None and subtype.group(1) == b"Form"
-        streams.append(_Stream(objid, len(decoded), len(_DO.findall(decoded)), form))
-    return streams, texts
+        streams.append(_Stream(objid, len(decoded), decoded, form))
+    return streams, [data, *objstms]
 
 
 def _keywords(data: bytes) -> list[int]:
@@ -213,22 +218,28 @@ def _a85decode(text: bytes) -> bytes:
     return out[:len(out) - (5 - tail) % 5] if tail else out
 
 
+def references(text: bytes) -> list[int]:
+    """The object numbers of the references ("12 0 R") in `text`, as _REF finds them."""
+    return [int(m.group(1)[::-1]) for m in _REF_BACK.finditer(text[::-1])]
+
+
 def drawing_cost(facts: Facts, pages: int) -> float:
     """An upper bound of the content bytes drawing every page would interpret (see the module
     docstring); infinite when a form draws other forms."""
     streams, texts = facts.streams, facts.texts
-    if any(s.form and s.draws for s in streams):
+    if any(s.form and _DO.search(s.content) for s in streams):
         return float("inf")
     refs: Counter[int] = Counter()
     for text in texts:
-        refs.update(int(m.group(1)) for m in _REF.finditer(text))
+        refs.update(references(text))
         refs.subtract(int(m.group(1)) for m in _NOT_DRAWN.finditer(text))
     costliest_form = max((max(s.size, MIN_STREAM_COST) for s in streams if s.form), default=0)
     total = 0
     for s in streams:
         times = refs[s.objid]  # (a reference not seen: never drawn)
         if times > 0:
-            total += times * (max(s.size, MIN_STREAM_COST) + s.draws * costliest_form)
+            draws = len(_DO.findall(s.content)) if costliest_form else 0
+            total += times * (max(s.size, MIN_STREAM_COST) + draws * costliest_form)
     return pages * total
 
 
