@@ -23,7 +23,7 @@ from .gaps import gap_report
 from .kind import detect_kind
 from .lexicon import Lexicon, cached_lexicon
 from .matching import find_evidence
-from .models import Analysis, Document, Evidence, GapReport, Pay, Verdict
+from .models import KINDS, Analysis, Document, Evidence, GapReport, Pay, Verdict
 from .pay import find_pay, level_fit
 from .readers import ReadLimits, read_bytes, read_document
 from .readers.pdf import DEFAULT_ENGINE as DEFAULT_PDF_ENGINE
@@ -32,7 +32,6 @@ from .scoring import score_levels
 from .sections import with_headings
 
 Source = Union[str, "os.PathLike[str]", bytes, Document]
-KINDS = ("cv", "advert", "auto")
 
 __all__ = ["KINDS", "Analyzer", "Source", "get_lexicon", "reading_warnings", "trial_problems"]
 

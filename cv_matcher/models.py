@@ -11,6 +11,8 @@ from .calibration import Call
 from .status import CertStatus
 
 
+KINDS = ("cv", "advert", "auto")  # what a document can be read as; auto tells a CV from an advert by its wording
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """A titled part of a document. `text[start:end]` of the owning Document is the heading;

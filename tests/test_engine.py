@@ -129,7 +129,7 @@ def test_a_match_reads_back_exactly(engine: Analyzer) -> None:
 
 def test_the_csv_has_one_score_column_per_level_of_the_ladder_in_use() -> None:
     from cv_matcher.reporting import csv_out
-    from cv_matcher.store import Record
+    from cv_matcher.models import Record
 
     tiny = Analyzer(ROOT / "tests" / "data" / "lexicon-tiny", prepare=False)
     report = tiny.score_cv(b"Experience\nI take minutes and keep the RAID log.\n", name="tiny.txt").to_dict()
@@ -139,3 +139,16 @@ def test_the_csv_has_one_score_column_per_level_of_the_ladder_in_use() -> None:
     assert line.startswith("tiny.txt,cv,2,Co-ordinator,")
     failed = [Record("x.txt", "x.txt", None, "test", "cv", "", {}, None, error="unreadable")]
     assert "score_l4" in csv_out.render(failed).splitlines()[0]  # no report: the shipped ladder's columns
+
+
+def test_the_cli_takes_its_levels_from_the_ladder_in_use() -> None:
+    from click.testing import CliRunner
+
+    from cv_matcher.cli import cli
+
+    tiny = str(ROOT / "tests" / "data" / "lexicon-tiny")
+    bad = CliRunner().invoke(cli, ["score", str(CV_TXT), "--target-level", "3", "--lexicon", tiny])
+    assert bad.exit_code == 2 and "3 is not a level of the ladder in use (1, 2)" in bad.output
+    ok = CliRunner().invoke(cli, ["score", str(CV_TXT), "--target-level", "2", "--lexicon", tiny, "--format", "json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["gaps"]["target"]["id"] == "coordinator"

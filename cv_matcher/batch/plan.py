@@ -180,10 +180,11 @@ class Plan:
 
 def plan_batch(files: list[str], settings: Settings, store: ResultStore, *, advert_path: str | None = None,
                force: bool = False) -> Plan:
-    lex = api.get_lexicon(settings.lexicon)
+    engine = api.engine(settings.lexicon, limits=settings.limits, pdf_engine=settings.pdf_engine)
+    lex = engine.lexicon
     advert = advert_sha = None
     if advert_path is not None:  # analysed once here; workers receive the Analysis
-        advert = api.analyse(api.load(advert_path, limits=settings.limits, pdf_engine=settings.pdf_engine), kind="advert", lexicon=lex)
+        advert = engine.analysis(advert_path, kind="advert")
         advert_sha = file_sha256(advert_path, settings.limits.max_file_bytes)
     options = {"kind": settings.kind, "target_level": settings.target_level, "advert": advert_path, "advert_sha256": advert_sha,
                "pdf_engine": settings.pdf_engine, "limits": asdict(settings.limits), "lexicon_sha256": _lexicon_sha256(lex.path)}

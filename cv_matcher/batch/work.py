@@ -48,15 +48,13 @@ def process_one(path: str, settings: Settings, advert: Analysis | None = None, *
             if data is None:
                 data = read_for_analysis(path, settings.limits)
             sha = hashlib.sha256(data).hexdigest()
-        doc = api.load(path, limits=settings.limits, pdf_engine=settings.pdf_engine, data=data)
+        engine = api.engine(settings.lexicon, limits=settings.limits, pdf_engine=settings.pdf_engine)  # one per process
+        doc = engine.read(path if data is None else data, name=path)
         read_ms = (time.perf_counter() - t0) * 1000
-        lex = api.get_lexicon(settings.lexicon)
-        analysis = api.analyse(doc, kind=settings.kind, lexicon=lex)
-        report = api.report(analysis, lexicon=lex, target_level=settings.target_level)
+        analysis = engine.analysis(doc, kind=settings.kind)
+        report = engine.report(analysis, target_level=settings.target_level).to_dict()
         if advert is not None and analysis.kind == "cv":
-            from ..fit import match_report
-
-            report["match"] = match_report(analysis, advert, lex)
+            report["match"] = engine.match(analysis, advert).to_dict()
         contexts = evidence_contexts(report, doc.text)  # the HTML report's snippets; the text stays here
     except CvMatcherError as exc:
         failed = failure(str(exc), "input", read_ms, (time.perf_counter() - t0) * 1000 - read_ms)
@@ -75,8 +73,9 @@ def warm_up(settings: Settings) -> None:
     import docx  # noqa: F401  (python-docx)
     import pdfminer.high_level  # noqa: F401
 
-    lex = api.get_lexicon(settings.lexicon)
-    api.analyse(api.load("warm-up.txt", data=b"PMO Analyst\nSkills: RAID log, Excel, PRINCE2 Practitioner\n"), lexicon=lex)
+    engine = api.engine(settings.lexicon, limits=settings.limits, pdf_engine=settings.pdf_engine)
+    engine.prepare()
+    engine.analysis(b"PMO Analyst\nSkills: RAID log, Excel, PRINCE2 Practitioner\n", name="warm-up.txt")
 
 
 def timed_out(settings: Settings) -> Outcome:

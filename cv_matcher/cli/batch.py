@@ -13,7 +13,8 @@ from typing import Any
 import click
 
 from ..errors import printable
-from .options import SECONDS, guarded, reading_context, reading_options
+from ..models import KINDS
+from .options import SECONDS, guarded, reading_context, reading_options, target_rank
 
 FORMATS = ("csv", "jsonl", "html")  # batch.outputs.FORMATS (tested)
 RANKINGS = ("level", "confidence", "fit", "name")  # batch.rank.RANKINGS (tested)
@@ -43,9 +44,10 @@ def _injected() -> dict[str, Any]:
               help="Read symbolic links to files and folders too (by default they are skipped: a link can lead outside FOLDER).")
 @click.option("--include", multiple=True, metavar="GLOB", help="Read only files matching GLOB (repeatable; default *.pdf *.docx *.txt *.md).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files matching GLOB (repeatable).")
-@click.option("--kind", type=click.Choice(["cv", "advert", "auto"]), default="cv", show_default=True,
+@click.option("--kind", type=click.Choice(KINDS), default="cv", show_default=True,
               help="What the documents are; auto decides per file.")
-@click.option("--target-level", type=click.IntRange(1, 4), default=None, help="CV gap reports against this level (default: the next one up).")
+@click.option("--target-level", type=click.IntRange(min=1), default=None,
+              help="CV gap reports against this level of the ladder (default: the next one up).")
 @click.option("--advert", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Match every CV against this advert (adds a fit score).")
 @click.option("--rank-by", type=click.Choice(RANKINGS), default=None, help="Output order (default: level then confidence; fit with --advert).")
@@ -90,6 +92,9 @@ def batch(folder: Path, recursive: bool, follow_links: bool, include: tuple[str,
     if advert is not None and kind == "advert":
         raise click.UsageError("--advert matches CVs against an advert; it cannot be used with --kind advert")
     ctx = reading_context(**opts)
+    from ..engine import get_lexicon
+
+    target_level = target_rank(get_lexicon(ctx["lexicon"]), target_level)
     settings = Settings(kind=kind, target_level=target_level, lexicon=ctx["lexicon"], limits=ctx["limits"],
                         pdf_engine=ctx["pdf_engine"], timeout=timeout)
     db = db if db is not None else default_db(outs[0] if outs else None)

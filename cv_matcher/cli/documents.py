@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
-from .options import (all_option, format_option, guarded, input_format_option, quiet_option, reading_context,
-                      reading_options)
+from .options import (all_option, format_option, guarded, input_format_option, quiet_option, reading_engine,
+                      reading_options, target_rank)
 from .timeout import timed
+
+if TYPE_CHECKING:
+    from ..engine import Analyzer
+    from ..models import Document
 
 HANG_ENV = "CV_MATCHER_TEST_HANG"  # tests only: reading a file whose name holds its value sleeps an hour
 
@@ -26,16 +30,14 @@ def _source(path: str, input_format: str | None, max_bytes: int) -> tuple[str, b
     return f"<stdin>.{fmt}", data
 
 
-def _load(path: str, input_format: str | None, ctx: dict[str, Any]) -> Any:
-    from ..api import load
-
-    name, data = _source(path, input_format, ctx["limits"].max_file_bytes)
+def _load(path: str, input_format: str | None, engine: Analyzer) -> Document:
+    name, data = _source(path, input_format, engine.limits.max_file_bytes)
     hang = os.environ.get(HANG_ENV)
     if hang and hang in os.path.basename(name):
         import time
 
         time.sleep(3600)
-    return load(name, data=data, limits=ctx["limits"], pdf_engine=ctx["pdf_engine"])
+    return engine.read(name if data is None else data, name=name)
 
 
 def warn_kind(doc: Any, expected: str, quiet: bool, hint: str) -> None:
@@ -69,13 +71,12 @@ def text(file: str, fmt: str, show_hidden: bool, quiet: bool, input_format: str 
 
     from ..readers.hidden import hidden_chars, shown_safely
 
-    ctx = reading_context(**opts)
-    doc = _load(file, input_format, ctx)
-    if ctx["lexicon"] is not None:  # sections as that lexicon's headings find them
-        from ..api import get_lexicon
+    engine = reading_engine(**opts)
+    doc = _load(file, input_format, engine)
+    if opts.get("lexicon_path") is not None:  # sections as that lexicon's headings find them
         from ..sections import with_headings
 
-        doc = with_headings(doc, get_lexicon(ctx["lexicon"]).headings)
+        doc = with_headings(doc, engine.lexicon.headings)
     hidden = getattr(doc, "hidden", ())
     if fmt == "json":
         out = doc.to_dict()
@@ -112,17 +113,16 @@ def _report_command(kind: str) -> Callable[..., None]:
     def command(file: str, fmt: str, input_format: str | None, target_level: int | None = None, advert: str | None = None,
                 quiet: bool = False, show_all: bool = False, **opts: Any) -> None:
         _one_document_process()
-        from ..api import analyse, report
         from ..reporting import render
 
-        ctx = reading_context(**opts)
-        doc = _load(file, input_format, ctx)
+        engine = reading_engine(**opts)
+        target = target_rank(engine.lexicon, target_level)
+        doc = _load(file, input_format, engine)
         warn_kind(doc, kind, quiet, "use `cv-matcher classify` for adverts" if kind == "cv" else "use `cv-matcher score` for CVs")
-        ad_doc = None if advert is None else _load(advert, None, ctx)
+        ad_doc = None if advert is None else _load(advert, None, engine)
         if ad_doc is not None:
             warn_kind(ad_doc, "advert", quiet, "--advert takes a job advert")
-        ad = None if ad_doc is None else analyse(ad_doc, kind="advert", lexicon=ctx["lexicon"])
-        result = report(analyse(doc, kind=kind, lexicon=ctx["lexicon"]), lexicon=ctx["lexicon"], target_level=target_level, advert=ad)
+        result = (engine.score_cv(doc, target_level=target, advert=ad_doc) if kind == "cv" else engine.classify_advert(doc))
         click.echo(render(result, fmt, show_all=show_all), nl=False)
 
     return command
@@ -133,7 +133,8 @@ def _report_command(kind: str) -> Callable[..., None]:
 @format_option
 @quiet_option
 @all_option
-@click.option("--target-level", type=click.IntRange(1, 4), default=None, help="Gap report against this level (default: the next one up).")
+@click.option("--target-level", type=click.IntRange(min=1), default=None,
+              help="Gap report against this level of the ladder (default: the next one up).")
 @click.option("--advert", default=None, help="Gap report against this job advert instead of a level.")
 @input_format_option
 @reading_options
@@ -181,14 +182,13 @@ def match(cv: str, advert: str, fmt: str, quiet: bool, **opts: Any) -> None:
     Example: cv-matcher match sample_cvs/cv09_pmo_analyst_two_column.pdf sample_ads/ad03_pmo_analyst_contract.txt
     """
     _one_document_process()
-    from ..api import match_cv_to_advert
     from ..reporting import render_match
 
-    ctx = reading_context(**opts)
-    cv_doc, ad_doc = _load(cv, None, ctx), _load(advert, None, ctx)
+    engine = reading_engine(**opts)
+    cv_doc, ad_doc = _load(cv, None, engine), _load(advert, None, engine)
     warn_kind(cv_doc, "cv", quiet, "the CV comes first, then the advert")
     warn_kind(ad_doc, "advert", quiet, "the CV comes first, then the advert")
-    click.echo(render_match(match_cv_to_advert(cv_doc, ad_doc, lexicon=ctx["lexicon"]), fmt), nl=False)
+    click.echo(render_match(engine.match(cv_doc, ad_doc), fmt), nl=False)
 
 
 COMMANDS: list[click.Command] = [text, score, classify, match]

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .options import guarded, reading_context, reading_options
+from .options import guarded, reading_engine, reading_options
 
 
 @click.command()
@@ -24,14 +24,12 @@ def evaluate(folder: Path, quiet: bool, fmt: str, **opts: Any) -> None:
 
     Example: cv-matcher evaluate sample_cvs
     """
-    from ..api import analyse_file
     from ..evaluation import evaluate_folder
 
     if not (folder / "labels.csv").is_file():
         raise click.UsageError(f"{folder}: no labels.csv in this folder")
-    ctx = reading_context(**opts)
-    result = evaluate_folder(folder, lambda p, k: analyse_file(p, kind=k, lexicon=ctx["lexicon"], limits=ctx["limits"],
-                                                                pdf_engine=ctx["pdf_engine"]))
+    engine = reading_engine(**opts)
+    result = evaluate_folder(folder, lambda p, k: engine.analyse(p, k).to_dict())
     if fmt == "json":
         import json
 

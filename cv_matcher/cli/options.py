@@ -6,11 +6,15 @@ import functools
 import math
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from ..errors import CvMatcherError, printable
+
+if TYPE_CHECKING:
+    from ..engine import Analyzer
+    from ..lexicon import Lexicon
 
 FORMATS = ("text", "json", "markdown")  # kept in step with reporting.REPORTERS (tested)
 
@@ -91,6 +95,23 @@ def make_limits(max_file_mb: float | None, max_pages: int | None, max_chars: int
     if max_docx_mb is not None:
         changes["max_docx_uncompressed_bytes"] = int(max_docx_mb * 1024 * 1024)
     return ReadLimits(**changes)
+
+
+def reading_engine(**opts: Any) -> Analyzer:
+    """The engine the reading options describe (lexicon, limits, PDF engine), built once per command."""
+    from ..engine import Analyzer
+
+    ctx = reading_context(**opts)
+    return Analyzer(ctx["lexicon"], limits=ctx["limits"], pdf_engine=ctx["pdf_engine"], prepare=False)
+
+
+def target_rank(lexicon: Lexicon, target_level: int | None) -> int | None:
+    """--target-level checked against the ladder in use (its ranks come from the lexicon)."""
+    ranks = lexicon.ranks
+    if target_level is not None and target_level not in ranks:
+        raise click.BadParameter(f"{target_level} is not a level of the ladder in use ({', '.join(map(str, ranks))})",
+                                 param_hint="'--target-level'")
+    return target_level
 
 
 def reading_context(lexicon_path: Path | None, pdf_engine: str, max_file_mb: float | None, max_pages: int | None,
