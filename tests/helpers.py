@@ -44,9 +44,24 @@ def hang_on(fragment: str) -> Any:
     return functools.partial(_hang_or_process, fragment)
 
 
+def _hang_or_load(fragment: str, name: str, **kwargs: Any) -> Any:
+    """api.load, except that a document whose name holds `fragment` sleeps for an hour."""
+    from cv_matcher.api import load
+
+    if fragment in os.path.basename(name):
+        time.sleep(3600)
+    return load(name, **kwargs)
+
+
+def hanging(fragment: str) -> dict[str, Any]:
+    """The click `obj` that makes every command hang on a file whose name holds `fragment`: the
+    batch worker function and the single-file commands' reading function."""
+    return {"worker": hang_on(fragment), "load": functools.partial(_hang_or_load, fragment)}
+
+
 def hanging_cli_args(fragment: str) -> list[str]:
-    """`python -c ...` arguments that run the command line with `hang_on(fragment)` injected:
+    """`python -c ...` arguments that run the command line with `hanging(fragment)` injected:
     put the CLI's arguments after them."""
     code = (f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); import helpers; "
-            f"from cv_matcher.cli import cli; cli.main(sys.argv[1:], prog_name='cv-matcher', obj={{'worker': helpers.hang_on({fragment!r})}})")
+            f"from cv_matcher.cli import cli; cli.main(sys.argv[1:], prog_name='cv-matcher', obj=helpers.hanging({fragment!r}))")
     return [sys.executable, "-c", code]

@@ -208,9 +208,9 @@ def test_file_growing_after_stat_is_cut_at_the_limit(tmp_path: Path, monkeypatch
     ("--max-chars", "1000", "max_chars", 1000),
     ("--max-docx-mb", "0.5", "max_docx_uncompressed_bytes", 512 * 1024),
 ])
-def test_each_limit_has_an_option(monkeypatch: pytest.MonkeyPatch, option: str, value: str, field: str,
+def test_each_limit_has_an_option(option: str, value: str, field: str,
                                   expected: int) -> None:
-    from cv_matcher import api, cli
+    from cv_matcher import cli
 
     seen = {}
 
@@ -218,8 +218,7 @@ def test_each_limit_has_an_option(monkeypatch: pytest.MonkeyPatch, option: str, 
         seen["limits"] = limits
         raise LimitExceededError(str(source), "stop here")
 
-    monkeypatch.setattr(api, "load", fake_load)
-    result = CliRunner().invoke(cli.cli, ["text", "cv.txt", option, value])
+    result = CliRunner().invoke(cli.cli, ["text", "cv.txt", option, value], obj={"load": fake_load})  # the injected reader
     assert result.exit_code == 1
     assert getattr(seen["limits"], field) == expected
 

@@ -51,9 +51,9 @@ from click.testing import CliRunner, Result
 from cv_matcher import api
 from cv_matcher.batch import Settings, execute, file_sha256, plan_batch
 from cv_matcher.cli import cli
-from cv_matcher.cli.documents import HANG_ENV
 from cv_matcher.errors import printable
 from cv_matcher.reporting.csv_out import safe_cell
+from helpers import hanging, hanging_cli_args
 from cv_matcher.batch.store import ResultStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,21 +64,24 @@ MEMORY_LIMIT = 1536 * 1024 * 1024
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def run(*args: Any, cwd: Path, env: dict[str, str] | None = None) -> Result:
-    """The CLI in this process, from `cwd`."""
+def run(*args: Any, cwd: Path, env: dict[str, str] | None = None, obj: dict[str, Any] | None = None) -> Result:
+    """The CLI in this process, from `cwd` (`obj`: functions injected, see helpers.hanging)."""
     old = os.getcwd()
     os.chdir(cwd)
     try:
         return CliRunner().invoke(cli, [a if isinstance(a, (str, bytes)) else str(a) for a in args], catch_exceptions=False,
-                                  env=env)
+                                  env=env, obj=obj)
     finally:
         os.chdir(old)
 
 
-def run_child(args: list[Any], cwd: Path, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """`cv-matcher ARGS` in a child process with a memory limit; it must end on its own."""
+def run_child(args: list[Any], cwd: Path, timeout: float = 120, env: dict[str, str] | None = None,
+              command: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`cv-matcher ARGS` in a child process with a memory limit; it must end on its own
+    (`command`: how to start the CLI, default `python -m cv_matcher`)."""
     full_env = {**os.environ, "HOME": str(cwd), **(env or {})}
-    result = subprocess.run([sys.executable, "-m", "cv_matcher", *[os.fsencode(a) if isinstance(a, Path) else a for a in args]],
+    start = command if command is not None else [sys.executable, "-m", "cv_matcher"]
+    result = subprocess.run([*start, *[os.fsencode(a) if isinstance(a, Path) else a for a in args]],
                             capture_output=True, text=True, errors="backslashreplace", timeout=timeout, cwd=cwd, env=full_env,
                             preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT)))
     assert result.returncode >= 0, f"killed by signal {-result.returncode}"
@@ -185,7 +188,7 @@ def test_single_file_commands_time_out(tmp_path: Path, command: list[Any]) -> No
     started = time.monotonic()
     res = run_child([*args, tmp_path / "slow_cv.txt", "--timeout", "2"] if command[0] != "match" else
                     ["match", tmp_path / "slow_cv.txt", tmp_path / "slow_cv.txt", "--timeout", "2"], tmp_path,
-                    env={HANG_ENV: "slow_"})
+                    command=hanging_cli_args("slow_"))
     assert time.monotonic() - started < 30
     assert res.returncode == 1 and res.stdout == ""
     line = one_line_error(res.stderr)
@@ -195,7 +198,7 @@ def test_single_file_commands_time_out(tmp_path: Path, command: list[Any]) -> No
 def test_time_limit_in_process(tmp_path: Path) -> None:
     """Under CliRunner (output captured in this process) the limit is a timer signal."""
     (tmp_path / "slow_cv.txt").write_text(CV_TEXT)
-    res = run("score", "slow_cv.txt", "--timeout", "0.5", cwd=tmp_path, env={HANG_ENV: "slow_"})
+    res = run("score", "slow_cv.txt", "--timeout", "0.5", cwd=tmp_path, obj=hanging("slow_"))
     assert res.exit_code == 1
     assert "slow_cv.txt: timed out after 0.5s" in one_line_error(res.output)
 
@@ -470,8 +473,6 @@ def test_workers_capped_at_the_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_ctrl_c_exits_130_and_resumes(tmp_path: Path, workers: str) -> None:
     folder = good_folder(tmp_path)
     (folder / "zz_slow.txt").write_text(CV_TEXT)
-    from helpers import hanging_cli_args
-
     args = hanging_cli_args("zz_slow") + ["batch", str(folder), "--out", str(tmp_path / "r.csv"), "--workers", workers]
     child = subprocess.Popen(args, cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     db = tmp_path / ".cv-matcher" / "results.sqlite"

@@ -76,6 +76,13 @@ def check_writable(path: Path, what: str) -> None:
         raise OutputError(f"{shown}: cannot be replaced: permission denied")
 
 
+def check_export_path(out: Path, store: Path) -> None:
+    """`results --out`: writable, and not the store it exports (nothing touched if not)."""
+    check_writable(out, "--out")
+    if os.path.abspath(out) == os.path.abspath(store) or (out.exists() and os.path.samefile(out, store)):
+        raise OutputError(f"--out {printable(str(out))} is the results store: the export would overwrite it")
+
+
 def check_store_path(db: Path, outs: Iterable[Path] = ()) -> None:
     """Refuse (usage error, nothing touched) a store that is also an output, or an existing file
     that is not a results store; then check it can be written like any output."""

@@ -71,3 +71,10 @@ def summary_lines(records: list[Record], *, analysed: int, elapsed: float, quiet
             shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
             lines.append(f"    {reason} ({len(names)}): {shown}")
     return lines
+
+
+def gone_note(gone: list[Record], pruned: bool) -> str:
+    """`results`: the stored files that no longer exist, named (the first five)."""
+    names = ", ".join(printable(os.path.basename(r.source)) for r in gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
+    return (f"cv-matcher: note: {len(gone)} stored file(s) no longer exist: {names}; "
+            + ("removed from the store" if pruned else "still exported (--prune removes them)"))

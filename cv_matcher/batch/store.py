@@ -163,6 +163,18 @@ class ResultStore:
                 self.conn.execute("ROLLBACK")
             raise StoreError(self.path, f"cannot remove results: {exc}") from None
 
+    def records_on_disk(self, *, level: int | None = None, kind: str | None = None,
+                        prune: bool = False) -> tuple[list[Record], list[Record]]:
+        """(records, gone): the records as `records` gives them, and those whose file no longer
+        exists (web uploads have no file); with `prune` the gone ones are deleted and left out."""
+        records = self.records(level=level, kind=kind)
+        gone = [r for r in records if not r.path.startswith("upload:") and not os.path.exists(r.path)]
+        if gone and prune:
+            self.delete([r.path for r in gone])
+            pruned = {r.path for r in gone}
+            records = [r for r in records if r.path not in pruned]
+        return records, gone
+
     def records(self, *, level: int | None = None, kind: str | None = None) -> list[Record]:
         """All records (sorted by path), optionally only one level (failed files have none) or kind."""
         out = self._query(f"SELECT {', '.join(_COLUMNS)} FROM results ORDER BY path", ())

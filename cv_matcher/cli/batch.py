@@ -172,34 +172,23 @@ def results(db: Path | None, level: int | None, kind: str | None, fmt: str | Non
 
     Example: cv-matcher results --level 3 --format csv
     """
-    import os
-
-    from ..batch.outputs import check_writable, format_of, results_db, write_atomic
-    from ..batch.rank import rank_records
+    from ..batch.outputs import check_export_path, format_of, results_db, write_atomic
+    from ..batch.rank import gone_note, rank_records
     from ..batch.store import NotAStoreError, ResultStore
     from ..reporting import render_records
 
     fmt = fmt or (_usage(format_of, out) if out is not None else "csv")
     store_path = db if db is not None else results_db(out)
     if out is not None:
-        _usage(check_writable, out, "--out")
-        if os.path.abspath(out) == os.path.abspath(store_path) or (out.exists() and os.path.samefile(out, store_path)):
-            raise click.UsageError(f"--out {printable(str(out))} is the results store: the export would overwrite it")
+        _usage(check_export_path, out, store_path)
     try:
         store = ResultStore(store_path, create=False)
     except NotAStoreError as exc:
         raise click.UsageError(f"--db {exc}") from None
     with store:
-        records = store.records(level=level, kind=kind)
-        gone = [r for r in records if not r.path.startswith("upload:") and not os.path.exists(r.path)]  # web uploads have no file
-        if gone and prune:
-            store.delete([r.path for r in gone])
-            pruned = {r.path for r in gone}
-            records = [r for r in records if r.path not in pruned]
+        records, gone = store.records_on_disk(level=level, kind=kind, prune=prune)
     if gone and not quiet:
-        names = ", ".join(printable(os.path.basename(r.source)) for r in gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
-        click.echo(f"cv-matcher: note: {len(gone)} stored file(s) no longer exist: {names}; "
-                   + ("removed from the store" if prune else "still exported (--prune removes them)"), err=True)
+        click.echo(gone_note(gone, prune), err=True)
     for warning in store.warnings:
         click.echo(f"cv-matcher: warning: {warning}", err=True)
     with_fit = any(r.options.get("advert_sha256") for r in records)
