@@ -85,7 +85,7 @@ def _vary(ms, sections: dict, rng: random.Random) -> None:
             if old_name and b.kind != "title" and old_name in b.text:
                 b.text = b.text.replace(old_name, name)
             b.text = YEAR.sub(lambda m: str(int(m.group()) - shift), b.text)
-            for cells, nested in b.rows:
+            for cells, _nested in b.rows:
                 cells[:] = [YEAR.sub(lambda m: str(int(m.group()) - shift), c) for c in cells]
         # shuffle each run of bullets; drop one now and then
         i = 0

@@ -411,7 +411,7 @@ def bench_pdf_batch(count: int, runs: int) -> None:
                     best[name] = (wall, cpu)
     floor = best["extract_text"][0]
     for name, label in (("extract_text", "pdfminer extract_text, one process"), ("batch", f"batch, default engine ({default_engine()}), 1 worker"),
-                        ("batch-pdfium", "batch --pdf-engine pdfium, 1 worker"), ("batch-2", f"batch, default engine, 2 workers")):
+                        ("batch-pdfium", "batch --pdf-engine pdfium, 1 worker"), ("batch-2", "batch, default engine, 2 workers")):
         wall, cpu = best[name]
         figure(f"{label} (s wall; CPU s)", f"{wall:.2f}; {cpu:.2f}")
     for name, label in (("batch", f"batch / extract_text, default engine ({default_engine()})"), ("batch-pdfium", "batch / extract_text, --pdf-engine pdfium")):

@@ -28,7 +28,7 @@ _WHERE = {
                                                            "Title", "Requirement", "LevelFit")},
     "Analysis": "models", "CertStatus": "status", "ReadLimits": "readers", "Lexicon": "lexicon",
     "score_cv": "api", "classify_advert": "api", "match_cv_to_advert": "api", "analyse": "api", "analyse_file": "api",
-    "load": "api", "report": "api", "load_lexicon": "lexicon", "read_document": "readers",
+    "load": "api", "report": "api", "load_lexicon": "api", "read_document": "readers",
     "Document": "models", "Section": "models", "Evidence": "models", "LevelScore": "models", "GapReport": "models",
     "GapItem": "models", "CvMatcherError": "errors", "DocumentReadError": "errors", "UnsupportedFormatError": "errors",
     "LexiconError": "errors",

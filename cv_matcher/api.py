@@ -8,14 +8,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .engine import Analyzer, get_lexicon, reading_warnings
+from .engine import Analyzer, get_lexicon, reading_warnings, trial_problems
 from .lexicon import Lexicon
+from .lexicon import load_lexicon as read_lexicon
 from .matching import find_evidence
 from .models import Analysis, Document
 from .readers import ReadLimits
 from .readers.pdf import DEFAULT_ENGINE as DEFAULT_PDF_ENGINE
 
-__all__ = ["Analysis", "analyse", "analyse_file", "classify_advert", "engine", "find_evidence", "get_lexicon", "load",
+__all__ = ["Analysis", "analyse", "analyse_file", "classify_advert", "engine", "find_evidence", "get_lexicon", "load", "load_lexicon",
            "match_cv_to_advert", "reading_warnings", "report", "score_cv"]
 
 LexiconArg = Lexicon | str | Path | None
@@ -78,3 +79,9 @@ def match_cv_to_advert(cv: str | Path | Document, advert: str | Path | Document,
                        limits: ReadLimits | None = None, pdf_engine: str = DEFAULT_PDF_ENGINE) -> dict[str, Any]:
     """Fit of a CV to an advert: requirements met / partly met / missing, and level fit."""
     return engine(lexicon, limits=limits, pdf_engine=pdf_engine).match(cv, advert).to_dict()
+
+
+def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexicon:
+    """Read, validate and freeze a lexicon folder (default: the shipped one); another one must also
+    score a sample CV and advert without error (`trial`): every problem is reported at once."""
+    return read_lexicon(path, check=trial_problems if trial else None)

@@ -23,24 +23,25 @@ from .gaps import gap_report
 from .kind import detect_kind
 from .lexicon import Lexicon, cached_lexicon
 from .matching import find_evidence
-from .models import Analysis, Document, Evidence, GapReport
-from .pay import Pay, find_pay, level_fit
+from .models import Analysis, Document, Evidence, GapReport, Pay, Verdict
+from .pay import find_pay, level_fit
 from .readers import ReadLimits, read_bytes, read_document
 from .readers.pdf import DEFAULT_ENGINE as DEFAULT_PDF_ENGINE
 from .results import MatchReport, Report
-from .scoring import Verdict, score_levels
+from .scoring import score_levels
+from .sections import with_headings
 
 Source = Union[str, "os.PathLike[str]", bytes, Document]
 KINDS = ("cv", "advert", "auto")
 
-__all__ = ["KINDS", "Analyzer", "Source", "get_lexicon", "reading_warnings"]
+__all__ = ["KINDS", "Analyzer", "Source", "get_lexicon", "reading_warnings", "trial_problems"]
 
 
 def get_lexicon(lexicon: Lexicon | str | Path | None) -> Lexicon:
     """A Lexicon as given, or the one in folder `lexicon` (None: the shipped one), loaded once."""
     if isinstance(lexicon, Lexicon):
         return lexicon
-    return cached_lexicon(None if lexicon is None else str(lexicon))
+    return cached_lexicon(None if lexicon is None else str(lexicon), trial_problems)
 
 
 def sniffed_name(data: bytes, stem: str = "<bytes>") -> str:
@@ -77,7 +78,7 @@ class Analyzer:
     def prepare(self) -> None:
         """Compile the lexicon's matchers (cached per lexicon: later documents reuse them)."""
         from .matching.fuzzy import build_index
-        from .matching.pipeline import compile_matchers
+        from .matching.phrases import compile_matchers
 
         compile_matchers(self.lexicon)
         build_index(self.lexicon)
@@ -98,7 +99,8 @@ class Analyzer:
             return src
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-        lex, document = self.lexicon, self.read(src, name=name)
+        lex = self.lexicon
+        document = with_headings(self.read(src, name=name), lex.headings)  # the readers split with the shipped headings
         if kind == "auto":
             kind = detect_kind(document)
         evidence = find_evidence(document, lex, doc_kind=kind)
@@ -115,7 +117,7 @@ class Analyzer:
     def report(self, analysis: Analysis, *, target_level: int | None = None, advert: Analysis | None = None) -> Report:
         """The report of an analysed document. For a CV the gap report is against `advert` if
         given, else `target_level`, else the next level up."""
-        from .report import build
+        from .report_dict import build
 
         return build(analysis, self.lexicon, self._gaps(analysis, target_level, advert))
 
@@ -123,7 +125,7 @@ class Analyzer:
         if analysis.kind != "cv":
             return None
         if advert is not None:
-            from .match import advert_gap_report
+            from .fit import advert_gap_report
 
             return advert_gap_report(analysis, advert, self.lexicon)
         ranks = self.lexicon.ranks
@@ -153,7 +155,7 @@ class Analyzer:
 
     def match(self, cv: Source | Analysis, advert: Source | Analysis) -> MatchReport:
         """Fit of a CV to an advert: requirements met / partly met / missing, and level fit."""
-        from .match import fit_report
+        from .fit import fit_report
 
         return fit_report(self.analysis(cv, kind="cv"), self.analysis(advert, kind="advert"), self.lexicon)
 
@@ -186,3 +188,45 @@ def _warnings(lexicon: Lexicon, verdict: Verdict, pay: Pay | None, headline: Evi
         if term.family == "pmo" and rank == 0:
             out.append(f"title '{headline.text}' is a PMO title, but the document shows too little PMO work to place it")
     return tuple(out)
+
+
+TRIAL_CV = """Jane Smith
+Profile
+PMO Analyst with six years of experience supporting programme boards.
+Experience
+PMO Analyst, Acme Ltd, March 2019 - present
+Maintained the RAID log, ran change control and produced consolidated highlight reports for the portfolio board.
+Project Administrator, Beta plc, 2015 - 2019
+Took minutes, kept the project diary and document control, 28,000 per year.
+Certifications
+PRINCE2 Practitioner (held); studying for MSP Foundation
+Skills: MS Project, Power BI, Excel, stakeholder management
+"""
+TRIAL_ADVERT = """Senior PMO Analyst
+About the role: set up PMO standards and portfolio governance, benefits tracking, line management of two analysts.
+Essential: PRINCE2 Practitioner, RAID management, financial tracking. Desirable: MSP.
+Salary: 45,000 - 52,000 per annum. Contract, outside IR35, 450 per day.
+"""
+
+
+def trial_problems(lexicon: Lexicon) -> list[str]:
+    """Score a small CV and advert (and match them) with `lexicon`: any exception is a problem,
+    named with where it happened, so a setting of the wrong shape is found when loading, not
+    half-way through a batch."""
+    import traceback
+
+    try:
+        engine = Analyzer(lexicon, prepare=False)
+        cv = engine.analysis(TRIAL_CV.encode(), kind="cv", name="trial-cv.txt")
+        advert = engine.analysis(TRIAL_ADVERT.encode(), kind="advert", name="trial-advert.txt")
+        for report in (engine.report(cv), engine.report(cv, advert=advert), engine.report(advert), engine.match(cv, advert)):
+            report.to_dict()
+    except RecursionError:
+        return ["scoring a sample CV with this lexicon fails: nested too deeply"]
+    except Exception as exc:  # noqa: BLE001 - exactly what this trial looks for
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if "cv_matcher" in f.filename]
+        where = f" (in {Path(frames[-1].filename).name}, {frames[-1].name})" if frames else ""
+        detail = " ".join(str(exc).split())[:160]
+        return [f"scoring a sample CV with this lexicon fails: {type(exc).__name__}: {detail}{where}; "
+                "a setting probably has the wrong type or an impossible value"]
+    return []

@@ -46,7 +46,7 @@ class GroupFigures:
 class Evaluation:
     overall: GroupFigures = field(default_factory=GroupFigures)
     hard: GroupFigures = field(default_factory=GroupFigures)
-    confusion: Counter = field(default_factory=Counter)
+    confusion: Counter[tuple[int, int]] = field(default_factory=Counter)
     tp: int = 0
     fp: int = 0
     fn: int = 0

@@ -5,7 +5,7 @@ import re
 from datetime import date
 from functools import lru_cache
 from bisect import bisect_right
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Protocol, Sequence
 
 from .models import Document, Evidence
 
@@ -18,7 +18,8 @@ _OPEN = r"(?P<now>present|current|now|date|today|ongoing)"
 # The lookahead: every range starts with a month's first letter or a digit; testing that first
 # lets the scan pass over the other positions without trying each month name there (half the time).
 RANGE_RE = re.compile(
-    r"(?=[jfmasond0-9])" + _POINT.format(p="a").replace("MONTH", _MONTH) + r"\s*(?:-|–|—|to|until|till)\s*(?:" + _POINT.format(p="b").replace("MONTH", _MONTH) + "|" + _OPEN + r")",
+    r"(?=[jfmasond0-9])" + _POINT.format(p="a").replace("MONTH", _MONTH)
+    + r"\s*(?:-|–|—|to|until|till)\s*(?:" + _POINT.format(p="b").replace("MONTH", _MONTH) + "|" + _OPEN + r")",
     re.IGNORECASE,
 )
 YEARS_PHRASE_RE = re.compile(
@@ -155,7 +156,17 @@ def recent_title(doc: Document, evidence: Iterable[Evidence], today: date | None
     return (in_exp or titles)[0]
 
 
-def recency(doc: Document, weights: Sequence[float], today: date | None = None) -> Callable[[int], float]:
+class Recency(Protocol):
+    """A finding's weight by its offset (`either_side`: between two jobs, the nearer one's)."""
+
+    def __call__(self, pos: int, *, either_side: bool = False) -> float: ...
+
+
+def _flat(pos: int, *, either_side: bool = False) -> float:
+    return 1.0
+
+
+def recency(doc: Document, weights: Sequence[float], today: date | None = None) -> Recency:
     """Weight of a finding by how recent the job it sits under is: a recruiter reads the latest
     role first. Jobs are the date ranges of the work sections, ranked by their end (ties share a
     rank); a finding belongs to the nearest range before it (or, for a job title, the nearest
@@ -163,7 +174,7 @@ def recency(doc: Document, weights: Sequence[float], today: date | None = None) 
     spans = _work_text_spans(doc)
     blocks = sorted((pos, end) for _, end, pos in work_ranges(doc, today))
     if len({end for _, end in blocks}) < 2 or not weights:
-        return lambda pos, either_side=False: 1.0
+        return _flat
     ends = sorted({end for _, end in blocks}, reverse=True)
     weight_of_end = {end: weights[min(i, len(weights) - 1)] for i, end in enumerate(ends)}
     starts = [pos for pos, _ in blocks]

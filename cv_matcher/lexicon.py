@@ -9,9 +9,8 @@ import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,6 +18,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from .errors import LexiconError
+from .sections import load_headings
+from .shipped import lexicon_dir
 from .settings import (CalibrationSettings, CertificationGroups, ContextCues, PaySettings, ScoringSettings, Settings, parse_settings,
                        with_defaults)
 from .settings import kind_of as _kind_of
@@ -89,7 +90,7 @@ class Lexicon:
     context: ContextCues  # context.toml
     certification_groups: CertificationGroups  # ladder.toml [certifications]
     calibration: CalibrationSettings  # ladder.toml [calibration]: confidence curve
-    sections: Mapping[str, Any] = field(default_factory=dict)
+    headings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # sections.toml: section kind -> heading aliases
 
     def certification_family(self, term_id: str) -> str:
         """The family a certification id belongs to ("prince2-practitioner" -> "prince2"), else itself."""
@@ -105,12 +106,23 @@ class Lexicon:
     def ranks(self) -> tuple[int, ...]:
         return tuple(lvl.rank for lvl in self.levels if lvl.rank > 0)
 
-    def of_kind(self, kind: str) -> list[Term]:
-        return [t for t in self.terms.values() if t.kind == kind]
-
 
 def default_lexicon_path() -> Path:
-    return Path(str(resources.files("cv_matcher") / "data" / "lexicon"))
+    """The shipped lexicon: the top-level lexicon/ folder (see shipped.py)."""
+    return lexicon_dir()
+
+
+def _headings(folder: Path, problems: list[str]) -> Mapping[str, tuple[str, ...]]:
+    """The section headings of the lexicon in `folder` (its sections.toml; the shipped one when it
+    has none): readers split with the shipped ones, and a document analysed with this lexicon is
+    split again with these when they differ (sections.with_headings)."""
+    path = folder / "sections.toml"
+    try:
+        return load_headings(str(path) if path.exists() else None)
+    except LexiconError as exc:
+        problems.extend(f"sections.toml: {problem}" for problem in exc.problems
+                        if not problem.startswith("cannot load"))  # a TOML error is reported once, by _read_toml
+        return {}
 
 
 def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
@@ -136,7 +148,7 @@ def _read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
 # shipped one: every key both have must hold the same type (numbers as numbers, a [low, high]
 # pair as two numbers, a list of strings as strings, a table as a table...); new keys in a table
 # whose shipped values all have one type must have that type too. What this misses, the trial
-# run in `_trial` catches: whatever scoring would trip on, loading reports.
+# run (engine.trial_problems, passed in as `check`) catches: whatever scoring would trip on, loading reports.
 
 MAX_DEPTH = 12  # tables and lists inside each other; the shipped lexicon uses 4
 
@@ -358,17 +370,21 @@ def _settings(ladder: dict[str, Any], context: dict[str, Any], shipped: bool, pr
     return settings
 
 
-def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexicon:
+Check = Callable[["Lexicon"], list[str]]  # a trial run of a loaded lexicon: its problems (engine.trial_problems)
+
+
+def load_lexicon(path: str | Path | None = None, *, check: Check | None = None) -> Lexicon:
     """Read, validate and freeze the lexicon in folder `path` (default: the shipped one). Another
-    lexicon's settings are checked against the shipped one's types, and (with `trial`) it must
-    score a sample CV and advert without error: every problem is reported at once."""
+    lexicon's settings are checked against the shipped one's types, and `check` (a trial run:
+    engine.trial_problems) must find nothing: every problem is reported at once."""
     folder = default_lexicon_path() if path is None else Path(path)
     if not folder.is_dir():
-        raise LexiconError(folder, [f"not a folder of lexicon TOML files"])
+        raise LexiconError(folder, ["not a folder of lexicon TOML files"])
     problems: list[str] = []
     ladder = _read_toml(folder / "ladder.toml", problems)
     context = _read_toml(folder / "context.toml", problems) if (folder / "context.toml").exists() else {}
     sections = _read_toml(folder / "sections.toml", problems) if (folder / "sections.toml").exists() else {}
+    headings = _headings(folder, problems)
     levels = _parse_levels_table(ladder, problems)
     valid_ranks = {lvl.rank for lvl in levels if lvl.rank > 0}
     terms: dict[str, Term] = {}
@@ -404,9 +420,9 @@ def load_lexicon(path: str | Path | None = None, *, trial: bool = True) -> Lexic
         raise LexiconError(folder, problems)
     lexicon = Lexicon(path=str(folder), name=str(ladder.get("name", folder.name)), version=str(ladder.get("version", "0")),
                       levels=levels, terms=terms, scoring=settings.scoring, pay=settings.pay, context=settings.context,
-                      certification_groups=settings.certifications, calibration=settings.calibration, sections=sections)
-    if not shipped and trial:
-        problems = _trial(lexicon)
+                      certification_groups=settings.certifications, calibration=settings.calibration, headings=headings)
+    if not shipped and check is not None:
+        problems = check(lexicon)
         if problems:
             raise LexiconError(folder, problems)
     return lexicon
@@ -421,51 +437,12 @@ def _reference_tables() -> dict[str, dict[str, Any]]:
             "sections.toml": _read_toml(folder / "sections.toml", unused)}
 
 
-TRIAL_CV = """Jane Smith
-Profile
-PMO Analyst with six years of experience supporting programme boards.
-Experience
-PMO Analyst, Acme Ltd, March 2019 - present
-Maintained the RAID log, ran change control and produced consolidated highlight reports for the portfolio board.
-Project Administrator, Beta plc, 2015 - 2019
-Took minutes, kept the project diary and document control, 28,000 per year.
-Certifications
-PRINCE2 Practitioner (held); studying for MSP Foundation
-Skills: MS Project, Power BI, Excel, stakeholder management
-"""
-TRIAL_ADVERT = """Senior PMO Analyst
-About the role: set up PMO standards and portfolio governance, benefits tracking, line management of two analysts.
-Essential: PRINCE2 Practitioner, RAID management, financial tracking. Desirable: MSP.
-Salary: 45,000 - 52,000 per annum. Contract, outside IR35, 450 per day.
-"""
-
-
-def _trial(lexicon: Lexicon) -> list[str]:
-    """Score a small CV and advert (and match them) with `lexicon`: any exception is a problem,
-    named with where it happened, so a setting of the wrong shape is found when loading, not
-    half-way through a batch."""
-    import traceback
-
-    from .engine import Analyzer
-
-    try:
-        engine = Analyzer(lexicon, prepare=False)
-        cv = engine.analysis(TRIAL_CV.encode(), kind="cv", name="trial-cv.txt")
-        advert = engine.analysis(TRIAL_ADVERT.encode(), kind="advert", name="trial-advert.txt")
-        for report in (engine.report(cv), engine.report(cv, advert=advert), engine.report(advert), engine.match(cv, advert)):
-            report.to_dict()
-    except RecursionError:
-        return ["scoring a sample CV with this lexicon fails: nested too deeply"]
-    except Exception as exc:  # noqa: BLE001 - exactly what this trial looks for
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if "cv_matcher" in f.filename]
-        where = f" (in {Path(frames[-1].filename).name}, {frames[-1].name})" if frames else ""
-        detail = " ".join(str(exc).split())[:160]
-        return [f"scoring a sample CV with this lexicon fails: {type(exc).__name__}: {detail}{where}; "
-                "a setting probably has the wrong type or an impossible value"]
-    return []
+def cached_lexicon(path: str | None = None, check: Check | None = None) -> Lexicon:
+    """The lexicon for `path`, loaded once per process (`check` runs for another lexicon than the
+    shipped one, so the shipped one is one object whoever asks)."""
+    return _cached(path, None if path is None else check)
 
 
 @lru_cache(maxsize=8)
-def cached_lexicon(path: str | None = None) -> Lexicon:
-    """The lexicon for `path`, loaded once per process."""
-    return load_lexicon(path)
+def _cached(path: str | None, check: Check | None) -> Lexicon:
+    return load_lexicon(path, check=check)

@@ -1,15 +1,14 @@
-"""Frozen data types passed between the steps: Document, Section, Evidence, LevelScore, GapReport, Analysis."""
+"""Frozen data types passed between the steps: Document, Section, Evidence, LevelScore, GapReport,
+Pay, Verdict and Analysis (what one document gave). Lower layers import these, never the api."""
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .calibration import Call
 from .status import CertStatus
-
-if TYPE_CHECKING:
-    from .pay import Pay
-    from .scoring import Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +141,6 @@ class GapReport:
     against: str  # "next-level" | "chosen-level" | "advert"
     items: tuple[GapItem, ...] = field(default_factory=tuple)
 
-    @property
-    def missing(self) -> tuple[GapItem, ...]:
-        return tuple(i for i in self.items if i.status != "met")
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "target": {"rank": self.target_rank, "id": self.target_id, "label": self.target_label},
@@ -153,6 +148,37 @@ class GapReport:
             "present": [i.to_dict() for i in self.items if i.status == "met"],
             "missing": [i.to_dict() for i in self.items if i.status != "met"],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Pay:
+    """Pay stated in a document (pay.find_pay)."""
+
+    min: float
+    max: float
+    currency: str
+    period: str  # hour | day | year | month | week
+    text: str
+    start: int
+    end: int
+    employment: str | None = None  # permanent | contract | temporary
+    ir35: str | None = None  # inside | outside
+    grade: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The scorer's placement (scoring.score_levels)."""
+
+    rank: int
+    confidence: float
+    scores: tuple[LevelScore, ...]
+    family_points: float
+    against_points: float
+    reasons: tuple[str, ...]
+    contributions: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
+    alternative: tuple[int, float] | None = None  # (rank, probability) of the close rival, if any
+    call: Call | None = None  # the decision's margins (what the confidence is read from)
 
 
 @dataclass(frozen=True)
@@ -167,3 +193,35 @@ class Analysis:
     years: float | None
     title: Evidence | None
     warnings: tuple[str, ...]
+
+
+@dataclass
+class Record:
+    """One document's result in a batch, whether fresh from a worker or read back from the results
+    store (batch/store.py); the batch renderers (csv, jsonl, html) read these."""
+
+    path: str
+    source: str
+    sha256: str | None
+    lexicon_version: str
+    kind_requested: str
+    fingerprint: str
+    options: dict[str, Any]
+    report: dict[str, Any] | None
+    contexts: dict[str, list[str]] = field(default_factory=dict)
+    error: str | None = None
+    error_kind: str | None = None
+    read_ms: float = 0.0
+    analyse_ms: float = 0.0
+    processed_at: str = ""
+    reused: bool = False  # not stored: True when this run took the row from the store
+
+    @property
+    def kind(self) -> str:
+        """The kind analysed (auto resolved), or the kind asked for when the file failed."""
+        return str(self.report["kind"]) if self.report else self.kind_requested
+
+    def reusable(self, sha256: str | None, lexicon_version: str, fingerprint: str) -> bool:
+        """Same content, lexicon and options, and not a failure that may pass next time."""
+        return (sha256 is not None and self.sha256 == sha256 and self.lexicon_version == lexicon_version
+                and self.fingerprint == fingerprint and self.error_kind in (None, "input"))

@@ -7,9 +7,9 @@ money comes from the lexicon (ladder.toml [pay.grades]). Masked figures ("****")
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Mapping
 
+from .models import Pay
 from .settings import Pair, PaySettings
 
 CURRENCY_SIGNS = {"£": "GBP", "$": "USD", "€": "EUR"}
@@ -37,23 +37,6 @@ PAY_WORDS = re.compile(r"salary|rate|pay|package|compensation|remuneration|wage|
                        r"\bp\.?a\.?\b|ir35|contract|permanent|\bperm\b|\bote\b|earning|paid", re.IGNORECASE)
 YEAR_RE = re.compile(r"(?:19[5-9]|20[0-4])\d")
 SALARY_CUE = re.compile(r"salary|rate|pay|£|\$|€|per\s+(?:day|annum|hour)|p\.?a\.?\b|ir35|band|grade", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Pay:
-    min: float
-    max: float
-    currency: str
-    period: str  # hour | day | year | month | week
-    text: str
-    start: int
-    end: int
-    employment: str | None = None  # permanent | contract | temporary
-    ir35: str | None = None  # inside | outside
-    grade: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _value(num: str, k: str | None) -> float:

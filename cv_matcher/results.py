@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .models import Evidence, GapItem, GapReport, LevelScore
-from .pay import Pay
+from .models import Pay
 from .status import CertStatus
 
 if TYPE_CHECKING:

@@ -14,31 +14,18 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Mapping
 
 from . import calibration
 from .lexicon import Lexicon, Term
-from .models import Evidence, LevelScore
+from .models import Evidence, LevelScore, Verdict
 from .experience import is_plural_title
-from .pay import Pay, level_fit
+from .pay import level_fit
+from .models import Pay
 from .settings import ScoringSettings
 from .status import COUNTED
 SETTING_BREAK = re.compile(r"[,;:()]| to | by | for | including | providing | who | which | that ")
-
-
-@dataclass(frozen=True)
-class Verdict:
-    rank: int
-    confidence: float
-    scores: tuple[LevelScore, ...]
-    family_points: float
-    against_points: float
-    reasons: tuple[str, ...]
-    contributions: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
-    alternative: tuple[int, float] | None = None  # (rank, probability) of the close rival, if any
-    call: calibration.Call | None = None  # the decision's margins (what the confidence is read from)
 
 
 def title_position_factor(text: str, ev: Evidence, settings: ScoringSettings) -> float:

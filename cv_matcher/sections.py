@@ -9,20 +9,21 @@ or advert, ALL CAPS aliases and "Alias:" after a sentence end ("... weekends. Th
 An inline heading among "Label: value" lines is a field, not a heading of what follows: in a
 document's header block ("Employer: ...", "Salary: ...") it is a section of its own line; inside
 another section (a job's "Salary: $54,000") it is part of that section.
-The vocabulary lives in data/lexicon/sections.toml.
+The vocabulary lives in the lexicon's sections.toml (the lexicon in use: Lexicon.headings).
 """
 from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
 from .errors import LexiconError
-from .models import Section
+from .models import Document, Section
+from .shipped import lexicon_dir
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -70,7 +71,15 @@ def normalise(text: str) -> str:
 
 
 def default_headings_path() -> Path:
-    return Path(str(resources.files("cv_matcher") / "data" / "lexicon" / "sections.toml"))
+    return lexicon_dir() / "sections.toml"
+
+
+def with_headings(document: Document, headings: Mapping[str, Sequence[str]]) -> Document:
+    """`document` with its sections found by `headings` (those of the lexicon in use); itself when
+    they are the shipped ones, which the readers used."""
+    if not headings or headings == load_headings():
+        return document
+    return replace(document, sections=split_sections(document.text, headings))
 
 
 @lru_cache(maxsize=4)

@@ -485,8 +485,8 @@ def _outputs_problems(records: list[Any], where: str) -> list[str]:
     bidi character, and no CSV cell may start like a formula."""
     import csv as csv_module
 
-    import cv_matcher.cli  # noqa: F401  (batch_cli is imported through cli: they import each other)
-    from cv_matcher.batch_cli import render, summary_lines
+    from cv_matcher.batch.rank import summary_lines
+    from cv_matcher.reporting import render_records as render
 
     problems = []
     for fmt in ("csv", "jsonl", "html"):
@@ -511,7 +511,7 @@ def _outputs_problems(records: list[Any], where: str) -> list[str]:
 
 
 def _record_of(path: str, outcome: dict[str, Any]) -> Any:
-    from cv_matcher.store import Record
+    from cv_matcher.batch.store import Record
 
     sha = outcome.pop("sha256", None)
     return Record(path=os.path.abspath(path), source=path, sha256=sha, lexicon_version="fuzz", kind_requested="auto",
@@ -533,7 +533,7 @@ def check_name(item: Input) -> tuple[list[str], str]:
     import tempfile
 
     from cv_matcher.batch import Settings, discover, process_one
-    from cv_matcher.store import ResultStore
+    from cv_matcher.batch.store import ResultStore
 
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="fuzz-name-") as tmp:
@@ -643,8 +643,7 @@ def check_lexicon(item: Input) -> tuple[list[str], str]:
 
     from cv_matcher import api
     from cv_matcher.errors import CvMatcherError, LexiconError
-    from cv_matcher.lexicon import load_lexicon
-    from cv_matcher.match import match_report
+    from cv_matcher.fit import match_report
 
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="fuzz-lexicon-") as tmp:
@@ -652,7 +651,7 @@ def check_lexicon(item: Input) -> tuple[list[str], str]:
             with open(os.path.join(tmp, name), "wb") as fh:
                 fh.write(item.data if name == item.name else content)
         try:
-            lex = load_lexicon(tmp)
+            lex = api.load_lexicon(tmp)
         except LexiconError as exc:
             bad = [p for p in exc.problems if not p.isprintable()]
             if bad or not exc.problems:

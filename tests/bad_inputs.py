@@ -1124,5 +1124,5 @@ if __import__("shutil").which("tesseract"):
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: python tests/bad_inputs.py OUTDIR")
-    for name, path in build(sys.argv[1]).items():
+    for name in build(sys.argv[1]):
         print(f"{name:<30} {EXPECTED[name][0] if isinstance(EXPECTED[name][0], str) else EXPECTED[name][0].__name__}")

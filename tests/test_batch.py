@@ -2,7 +2,7 @@
 
 Each test builds a small folder from a few sample documents. Most runs use --workers 1 (in this
 process, with the spaCy pipeline already warm); the tests that need real worker processes say so.
-The time-limit tests use the CV_MATCHER_TEST_HANG hook in cv_matcher/batch.py.
+The time-limit tests inject a worker function that hangs on one file (helpers.hang_on).
 """
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cv_matcher import api
-from cv_matcher.batch import HANG_ENV, discover
+from cv_matcher.batch import discover
 from cv_matcher.cli import cli
 from cv_matcher.reporting.csv_out import format_pay
+from helpers import hang_on, hanging_cli_args
 
 ROOT = Path(__file__).resolve().parents[1]
 CVS, ADS = ROOT / "sample_cvs", ROOT / "sample_ads"
@@ -41,12 +42,14 @@ def folder_of(tmp_path: Path, names: list[str], src: Path = CVS, name: str = "do
     return folder
 
 
-def run(*args: str | Path, cwd: Path) -> Result:
-    """Run the CLI in-process from `cwd` (so default paths land in the test's folder)."""
+def run(*args: str | Path, cwd: Path, worker: object = None) -> Result:
+    """Run the CLI in-process from `cwd` (so default paths land in the test's folder), with
+    `worker` (when given) as the function that analyses each file."""
     old = os.getcwd()
     os.chdir(cwd)
     try:
-        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+        obj = None if worker is None else {"worker": worker}
+        return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, obj=obj)
     finally:
         os.chdir(old)
 
@@ -171,8 +174,8 @@ def test_resume_after_a_killed_run(tmp_path: Path, killed_after: int) -> None:
     the outputs equal to an uninterrupted run's."""
     folder_of(tmp_path, EIGHT)
     cmd = [sys.executable, "-m", "cv_matcher", "batch", "docs", "--workers", "1", "--out", "out.csv", "--out", "out.jsonl"]
-    env = {**os.environ, HANG_ENV: EIGHT[killed_after][:4]}  # this file hangs: the ones before it are committed first
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    hanging = hanging_cli_args(EIGHT[killed_after][:4]) + cmd[3:]  # this file hangs: the ones before it are committed first
+    proc = subprocess.Popen(hanging, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = tmp_path / ".cv-matcher" / "results.sqlite"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -245,15 +248,13 @@ def test_kind_auto_decides_per_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_a_file_over_the_time_limit_gets_an_error_row(tmp_path: Path, workers: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_over_the_time_limit_gets_an_error_row(tmp_path: Path, workers: str) -> None:
     folder_of(tmp_path, MIXED[:3])
-    monkeypatch.setenv(HANG_ENV, "cv03")  # inherited by worker processes
-    res = run("batch", "docs", "--workers", workers, "--timeout", "1.5", "--out", "t.csv", cwd=tmp_path)
+    res = run("batch", "docs", "--workers", workers, "--timeout", "1.5", "--out", "t.csv", cwd=tmp_path, worker=hang_on("cv03"))
     assert res.exit_code == 1
     rows = {Path(r["file"]).name: r for r in csv_rows(tmp_path / "t.csv")}
     assert rows[MIXED[1]]["error"] == "timed out after 1.5s"
     assert rows[MIXED[0]]["error"] == rows[MIXED[2]]["error"] == "" and rows[MIXED[2]]["level_rank"] == "3"
-    monkeypatch.delenv(HANG_ENV)
     again = run("batch", "docs", "--workers", workers, "--out", "t.csv", cwd=tmp_path)  # a timeout is retried, not reused
     assert again.exit_code == 0 and "1 analysed, 2 reused" in again.stderr
 

@@ -106,6 +106,7 @@ def test_evaluate_command() -> None:
 
 
 def test_help_does_not_import_spacy() -> None:
-    code = "import sys; from cv_matcher.cli import cli\ntry:\n    cli(['--help'])\nexcept SystemExit:\n    pass\nprint('spacy' in sys.modules, 'pdfminer' in sys.modules)"
+    code = ("import sys; from cv_matcher.cli import cli\ntry:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print('spacy' in sys.modules, 'pdfminer' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert out.strip().splitlines()[-1] == "False False"

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from cv_matcher.batch import Settings, process_one
 from cv_matcher.cli import cli
 from cv_matcher.reporting import html, render
-from cv_matcher.store import Record
+from cv_matcher.batch.store import Record
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -202,7 +202,7 @@ def test_bidi_and_zero_width_never_reach_text_output(tmp_path: Path) -> None:
 
 def test_bidi_in_html_report_is_shown_not_applied() -> None:
     from cv_matcher.reporting.html import render
-    from cv_matcher.store import Record
+    from cv_matcher.batch.store import Record
 
     name = f"cv-{BIDI}txt.exe\u200b.txt"
     record = Record(path=name, source=name, sha256=None, lexicon_version="x", kind_requested="cv", fingerprint="f",

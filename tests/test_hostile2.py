@@ -39,7 +39,6 @@ from bad_inputs import (
     corrupt_store_row,
     edited_mid_batch,
     letter_run_txt,
-    make_fifo,
     not_a_store,
     outside_links,
     pound_run_txt,
@@ -50,11 +49,12 @@ from bad_inputs import (
 from click.testing import CliRunner, Result
 
 from cv_matcher import api
-from cv_matcher.batch import HANG_ENV, Settings, discover, execute, file_sha256, plan_batch
+from cv_matcher.batch import Settings, execute, file_sha256, plan_batch
 from cv_matcher.cli import cli
+from cv_matcher.cli.documents import HANG_ENV
 from cv_matcher.errors import printable
 from cv_matcher.reporting.csv_out import safe_cell
-from cv_matcher.store import ResultStore
+from cv_matcher.batch.store import ResultStore
 
 ROOT = Path(__file__).resolve().parents[1]
 CVS = ROOT / "sample_cvs"
@@ -449,7 +449,7 @@ def test_folder_of_unsupported_files(tmp_path: Path) -> None:
 
 
 def test_workers_capped_at_the_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cv_matcher import batch_cli
+    from cv_matcher import batch as batch_cli
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     assert batch_cli.usable_workers(24)[0] == 2 and "capped at 2" in str(batch_cli.usable_workers(24)[1])
@@ -470,9 +470,10 @@ def test_workers_capped_at_the_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_ctrl_c_exits_130_and_resumes(tmp_path: Path, workers: str) -> None:
     folder = good_folder(tmp_path)
     (folder / "zz_slow.txt").write_text(CV_TEXT)
-    args = [sys.executable, "-m", "cv_matcher", "batch", str(folder), "--out", str(tmp_path / "r.csv"), "--workers", workers]
-    child = subprocess.Popen(args, cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, HANG_ENV: "zz_slow"})
+    from helpers import hanging_cli_args
+
+    args = hanging_cli_args("zz_slow") + ["batch", str(folder), "--out", str(tmp_path / "r.csv"), "--workers", workers]
+    child = subprocess.Popen(args, cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     db = tmp_path / ".cv-matcher" / "results.sqlite"
     deadline = time.monotonic() + 120
     import sqlite3

@@ -56,7 +56,7 @@ def test_readme_cv_matcher_commands_find_the_program() -> None:
         if prog == "cv-matcher":
             before = "\n".join(blocks[n][:[i for i, line in enumerate(blocks[n]) if f"cv-matcher {rest}" in line][0]])
             assert ".venv/bin/activate" in before, f"README: 'cv-matcher {rest}' needs the venv active (block {n})"
-    for n, block in enumerate(blocks):  # other programs of the venv: dask, python -m ...
+    for block in blocks:  # other programs of the venv: dask, python -m ...
         for line in block:
             if re.match(r"\s*(dask|pytest)\b", line):
                 assert ".venv/bin/activate" in "\n".join(block), line

@@ -67,7 +67,7 @@ def test_impossible_values_are_named_when_loading(tmp_path: Path, pattern: str, 
     folder = _copy(tmp_path)
     _edit(folder, pattern, new)
     with pytest.raises(LexiconError) as info:
-        load_lexicon(folder, trial=False)
+        load_lexicon(folder)  # no trial run: cv_matcher.lexicon.load_lexicon takes none unless given one
     assert any(expected in p for p in info.value.problems), info.value.problems
 
 
@@ -81,7 +81,7 @@ def test_a_custom_lexicon_borrows_numbers_but_not_words_or_bands(tmp_path: Path)
     (folder / "terms.toml").write_text(
         '[[term]]\nid = "prep"\nlabel = "Prep"\nkind = "duty"\naliases = ["food prep"]\nlevels = { 1 = 1.0 }\npmo = true\n',
         encoding="utf-8")
-    lex = load_lexicon(folder, trial=False)
+    lex = load_lexicon(folder)  # no trial run: cv_matcher.lexicon.load_lexicon takes none unless given one
     shipped = cached_lexicon()
     assert lex.scoring.dominance == 0.5 and lex.scoring.kind_factor["duty"] == 0.9
     assert lex.scoring.kind_factor["title"] == shipped.scoring.kind_factor["title"]

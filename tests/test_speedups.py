@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from cv_matcher.lexicon import cached_lexicon
-from cv_matcher.matching import fuzzy, pipeline
+from cv_matcher.matching import fuzzy, phrases
 from cv_matcher.readers import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +38,7 @@ def reference_tokenizer():
     from spacy.util import compile_infix_regex
 
     nlp = spacy.blank("en")
-    nlp.tokenizer.infix_finditer = compile_infix_regex(pipeline._without_hyphen_infix(nlp.Defaults.infixes)).finditer
+    nlp.tokenizer.infix_finditer = compile_infix_regex(phrases._without_hyphen_infix(nlp.Defaults.infixes)).finditer
     return nlp.tokenizer
 
 
@@ -63,35 +63,35 @@ def exception_heavy_texts(n: int) -> list[str]:
 
 def test_tokenizer_gives_spacy_blank_tokens(texts: list[str], reference_tokenizer) -> None:
     for text in texts + exception_heavy_texts(150):
-        assert tokens(pipeline.tokenizer()(text)) == tokens(reference_tokenizer(text)), text[:80]
+        assert tokens(phrases.tokenizer()(text)) == tokens(reference_tokenizer(text)), text[:80]
 
 
 def test_the_lexical_attributes_patterns_test_are_spacy_blank_ones(texts: list[str], reference_tokenizer) -> None:
-    names = [name.lower() for name in pipeline.LEXICAL_ATTRIBUTES]
+    names = [name.lower() for name in phrases.LEXICAL_ATTRIBUTES]
     for text in texts[:10] + exception_heavy_texts(20):
-        ours = [[getattr(t, n) for n in names] for t in pipeline.tokenizer()(text)]
+        ours = [[getattr(t, n) for n in names] for t in phrases.tokenizer()(text)]
         assert ours == [[getattr(t, n) for n in names] for t in reference_tokenizer(text)]
 
 
 def test_a_pattern_testing_an_attribute_not_computed_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     from cv_matcher.lexicon import load_lexicon
 
-    monkeypatch.setattr(pipeline, "gapped_pattern", lambda alias: [{"SHAPE": "xxxx"}])
+    monkeypatch.setattr(phrases, "gapped_pattern", lambda alias: [{"SHAPE": "xxxx"}])
     with pytest.raises(ValueError, match="SHAPE"):
-        pipeline.compile_matchers.__wrapped__(load_lexicon())
+        phrases.compile_matchers.__wrapped__(load_lexicon())
 
 
 def test_a_fresh_tokenizer_loads_the_exceptions_a_text_needs(reference_tokenizer) -> None:
     for text in exception_heavy_texts(20):
-        assert tokens(pipeline.EnglishTokenizer()(text)) == tokens(reference_tokenizer(text)), text[:80]
+        assert tokens(phrases.EnglishTokenizer()(text)) == tokens(reference_tokenizer(text)), text[:80]
 
 
 def test_pattern_words_are_the_tokenizer_tokens(reference_tokenizer) -> None:
     lexicon = cached_lexicon()
     for term in lexicon.terms.values():
-        variants = [v for a in term.aliases if pipeline.GAP not in a for v in pipeline.alias_variants(a, verb_phrase=term.kind == "duty")]
+        variants = [v for a in term.aliases if phrases.GAP not in a for v in phrases.alias_variants(a, verb_phrase=term.kind == "duty")]
         for text in variants + list(term.cased):
-            assert pipeline.words_of(text) == [t.text for t in reference_tokenizer(text)], (term.id, text)
+            assert phrases.words_of(text) == [t.text for t in reference_tokenizer(text)], (term.id, text)
 
 
 def plain_words(doc) -> list[tuple[int, int, int]]:
@@ -154,7 +154,7 @@ def test_fuzzy_pruning_finds_what_the_full_matrix_finds(texts: list[str]) -> Non
     typos = "Prince 2 Practioner, PRINCE II Foundaton, MS-Projet, Sharepiont, Certifed Scrum Mastr, P3O Fondation\n"
     found = 0
     for text in texts + [typos * 3] + odd_texts(60) + exception_heavy_texts(20):
-        doc = pipeline.make_doc(text)
+        doc = phrases.make_doc(text)
         hits = fuzzy.fuzzy_hits(doc, index, text)
         assert hits == full_matrix_hits(doc, index, text), text[:80]
         found += len(hits)
@@ -166,7 +166,7 @@ def test_a_fresh_fuzzy_index_finds_the_same() -> None:
     another order, gives the same hits."""
     index = fuzzy.build_index.__wrapped__(cached_lexicon())
     for text in odd_texts(20)[::-1]:
-        doc = pipeline.make_doc(text)
+        doc = phrases.make_doc(text)
         assert fuzzy.fuzzy_hits(doc, index, text) == full_matrix_hits(doc, index, text)
 
 
@@ -181,7 +181,7 @@ def test_remembered_fuzzy_scores_give_the_same_hits(texts: list[str], memory: in
     chosen = texts[:10] + [typos * 3] + odd_texts(10)
     remembered = 0
     for text in chosen + chosen[::-1]:
-        doc = pipeline.make_doc(text)
+        doc = phrases.make_doc(text)
         assert fuzzy.fuzzy_hits(doc, index, text) == full_matrix_hits(doc, index, text), text[:80]
         held = sum(len(b.seen) for b in index._bucket_of.values())
         assert held == index._remembered[0] and (held <= memory or memory < 1000)
@@ -192,12 +192,12 @@ def test_remembered_fuzzy_scores_give_the_same_hits(texts: list[str], memory: in
 def test_candidate_grams_are_phrases_with_the_keys_and_short_words_of_their_text(texts: list[str]) -> None:
     index = fuzzy.build_index(cached_lexicon())
     for text in texts[:8] + odd_texts(20):
-        doc = pipeline.make_doc(text)
+        doc = phrases.make_doc(text)
         words = plain_words(doc)
-        phrases = {(size, span) for size in range(1, fuzzy.MAX_NGRAM + 2) for span in plain_ngrams(text, words, size)}
-        for bucket, grams in fuzzy._candidate_grams(text, pipeline.doc_info(doc).words, index).items():
+        ngrams = {(size, span) for size in range(1, fuzzy.MAX_NGRAM + 2) for span in plain_ngrams(text, words, size)}
+        for bucket, grams in fuzzy._candidate_grams(text, phrases.doc_info(doc).words, index).items():
             for gram in grams:
-                assert (gram.size, (gram.start, gram.end)) in phrases
+                assert (gram.size, (gram.start, gram.end)) in ngrams
                 assert gram.key == fuzzy.fuzzy_key(text[gram.start:gram.end]) and len(gram.key) == bucket.length
                 assert bucket.shorts == fuzzy.short_words(text[gram.start:gram.end])
                 assert gram.size in fuzzy.sizes_for(list(index.by_words)[bucket.group])
@@ -205,8 +205,8 @@ def test_candidate_grams_are_phrases_with_the_keys_and_short_words_of_their_text
 
 def test_doc_info_words_are_the_tokens_words(texts: list[str]) -> None:
     for text in texts[:10] + odd_texts(20) + exception_heavy_texts(10):
-        doc = pipeline.make_doc(text)
-        words = pipeline.doc_info(doc).words
+        doc = phrases.make_doc(text)
+        words = phrases.doc_info(doc).words
         assert [w[:3] for w in words] == plain_words(doc)
         assert [w[3] for w in words] == [fuzzy.fuzzy_key(text[a:b]) for _, a, b in plain_words(doc)]
         assert [w[4] for w in words] == [fuzzy.short_words(text[a:b]) for _, a, b in plain_words(doc)]
@@ -216,9 +216,9 @@ def spacy_gapped_matcher(lexicon):
     """The gapped aliases the plain way: spaCy's Matcher on gapped_pattern."""
     from spacy.matcher import Matcher
 
-    matcher = Matcher(pipeline.tokenizer().vocab)
+    matcher = Matcher(phrases.tokenizer().vocab)
     for term in lexicon.terms.values():
-        patterns = [pipeline.gapped_pattern(a) for a in term.aliases if pipeline.GAP in a]
+        patterns = [phrases.gapped_pattern(a) for a in term.aliases if phrases.GAP in a]
         if patterns:
             matcher.add(term.id, patterns)
     return matcher
@@ -228,13 +228,13 @@ def gapped_texts(lexicon, n: int) -> list[str]:
     """Texts made of the gapped aliases' parts with 0-5 fillers between them: words, punctuation,
     spaces and line breaks, a part repeated, a part inflected."""
     rng = random.Random(11)
-    aliases = sorted(a for t in lexicon.terms.values() for a in t.aliases if pipeline.GAP in a)
+    aliases = sorted(a for t in lexicon.terms.values() for a in t.aliases if phrases.GAP in a)
     fillers = ["the", "weekly", "all", "and", "board", ",", ".", "-", "—", "\n", "  ", "(", "2024", "co-ordinated", "minutes", "it's"]
     out = []
     for _ in range(n):
         pieces = []
         for alias in rng.sample(aliases, 6):
-            parts = alias.split(pipeline.GAP)
+            parts = alias.split(phrases.GAP)
             words = [parts[0]]
             for part in parts[1:]:
                 words += [rng.choice(fillers) for _ in range(rng.randint(0, 5))]
@@ -249,14 +249,14 @@ def gapped_texts(lexicon, n: int) -> list[str]:
 def test_gapped_scan_finds_what_spacys_matcher_finds(texts: list[str]) -> None:
     lexicon = cached_lexicon()
     matcher = spacy_gapped_matcher(lexicon)
-    compiled = pipeline.compile_matchers(lexicon)
+    compiled = phrases.compile_matchers(lexicon)
     assert compiled.gapped.others is None  # every gapped alias of the shipped lexicon goes through the scan
     hits = 0
     for text in texts + gapped_texts(lexicon, 200):
-        sdoc = pipeline.make_doc(text)
+        sdoc = phrases.make_doc(text)
         strings = sdoc.vocab.strings
         expected = [(strings[match_id], s, e) for match_id, s, e in matcher(sdoc)]
-        assert sorted(compiled.gapped.find(sdoc, pipeline.doc_info(sdoc))) == sorted(expected), text[:80]
+        assert sorted(compiled.gapped.find(sdoc, phrases.doc_info(sdoc))) == sorted(expected), text[:80]
         hits += len(expected)
     assert hits > 200
 
@@ -265,14 +265,14 @@ def test_a_gapped_alias_of_another_form_goes_to_spacys_matcher() -> None:
     from cv_matcher.lexicon import load_lexicon
 
     lexicon = load_lexicon()
-    term = next(t for t in lexicon.terms.values() if any(pipeline.GAP in a for a in t.aliases))
-    odd = pipeline.gapped_pattern(next(a for a in term.aliases if pipeline.GAP in a))[:-1]  # ends in its gap
-    original = pipeline.gapped_pattern
+    term = next(t for t in lexicon.terms.values() if any(phrases.GAP in a for a in t.aliases))
+    odd = phrases.gapped_pattern(next(a for a in term.aliases if phrases.GAP in a))[:-1]  # ends in its gap
+    original = phrases.gapped_pattern
     try:
-        pipeline.gapped_pattern = lambda alias: odd if alias == next(a for a in term.aliases if pipeline.GAP in a) else original(alias)
-        compiled = pipeline.compile_matchers.__wrapped__(lexicon)
+        phrases.gapped_pattern = lambda alias: odd if alias == next(a for a in term.aliases if phrases.GAP in a) else original(alias)
+        compiled = phrases.compile_matchers.__wrapped__(lexicon)
     finally:
-        pipeline.gapped_pattern = original
+        phrases.gapped_pattern = original
     assert compiled.gapped.others is not None and len(compiled.gapped.others) == 1
 
 
@@ -280,7 +280,7 @@ def plain_exact_candidates(sdoc, lexicon, gapped) -> list:
     """The exact candidates the plain way: a Span per match, spaCy's Matcher for gapped aliases."""
     from cv_matcher.matching import Candidate
 
-    compiled = pipeline.compile_matchers(lexicon)
+    compiled = phrases.compile_matchers(lexicon)
     vocab = sdoc.vocab.strings
     out = []
     for match_id, s, e in compiled.norm(sdoc):
@@ -304,9 +304,9 @@ def test_exact_candidates_are_those_read_through_spans(texts: list[str]) -> None
     lexicon = cached_lexicon()
     gapped = spacy_gapped_matcher(lexicon)
     for text in texts + gapped_texts(lexicon, 30) + exception_heavy_texts(20):
-        sdoc = pipeline.make_doc(text)
+        sdoc = phrases.make_doc(text)
         norm, gapped_found, cased = plain_exact_candidates(sdoc, lexicon, gapped)
-        got = pipeline.exact_candidates(sdoc, lexicon)
+        got = phrases.exact_candidates(sdoc, lexicon)
         # the phrase matches first, then the gapped ones (in any order: they are distinct), then the cased
         assert got[:len(norm)] == norm and got[len(got) - len(cased):] == cased
         assert sorted(got[len(norm):len(got) - len(cased)], key=repr) == sorted(gapped_found, key=repr)
@@ -314,9 +314,9 @@ def test_exact_candidates_are_those_read_through_spans(texts: list[str]) -> None
 
 def test_doc_info_is_what_the_doc_says(texts: list[str]) -> None:
     for text in texts[:10] + exception_heavy_texts(20):
-        sdoc = pipeline.make_doc(text)
-        info = pipeline.doc_info(sdoc)
-        plain = pipeline.doc_info(pipeline.tokenizer()(text))  # a Doc not from make_doc: computed
+        sdoc = phrases.make_doc(text)
+        info = phrases.doc_info(sdoc)
+        plain = phrases.doc_info(phrases.tokenizer()(text))  # a Doc not from make_doc: computed
         assert (plain.text, plain.spans, plain.words) == (info.text, info.spans, info.words)
         assert info.text == sdoc.text
         assert info.spans == [(t.idx, t.idx + len(t)) for t in sdoc]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cv_matcher.errors import CvMatcherError
-from cv_matcher.store import Record, ResultStore, StoreError
+from cv_matcher.batch.store import Record, ResultStore, StoreError
 
 
 def record(path: str, *, rank: int | None = 2, kind: str = "cv", error_kind: str | None = None, sha: str = "abc") -> Record:

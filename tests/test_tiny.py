@@ -19,7 +19,7 @@ TINY = Path(__file__).parent / "data" / "lexicon-tiny"
 
 @pytest.fixture(scope="module")
 def tiny() -> Lexicon:
-    return load_lexicon(TINY, trial=False)
+    return load_lexicon(TINY)  # cv_matcher.lexicon.load_lexicon: no trial run unless given one
 
 
 def C(term: str, start: int, end: int, method: str = "exact", score: float = 100.0) -> Candidate:
@@ -112,7 +112,7 @@ def test_the_tiny_lexicon_borrows_the_shipped_numbers(tiny: Lexicon) -> None:
 def test_scoring_needs_no_spacy() -> None:
     code = ("import sys; from pathlib import Path; from cv_matcher.lexicon import load_lexicon; "
             "from cv_matcher.scoring import score_levels; from cv_matcher.models import Evidence; "
-            f"lex = load_lexicon(Path({str(TINY)!r}), trial=False); "
+            f"lex = load_lexicon(Path({str(TINY)!r})); "
             "e = Evidence('minutes', 'duty', 'Minute taking', 'take minutes', 0, 12, None, 'exact', 1.0, 'test'); "
             "v = score_levels([e], lex, text='take minutes'); "
             "print(v.rank, 'spacy' in sys.modules)")

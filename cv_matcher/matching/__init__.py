@@ -8,7 +8,7 @@ from ..models import Document, Evidence
 from ..status import CertStatus
 from .context import advert_status, cv_status, has_cue, passes_guards
 from .fuzzy import build_index, fuzzy_hits
-from .pipeline import exact_candidates, make_doc
+from .phrases import exact_candidates, make_doc
 from .resolve import Candidate, resolve
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, combinations
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .normalise import fuzzy_key, short_words
 
@@ -185,7 +185,7 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
 
 def _words(doc: "Doc", text: str) -> list[tuple[int, int, int]]:
     """(token index, start char, end char) of each token that holds a letter or digit."""
-    from .pipeline import doc_info
+    from .phrases import doc_info
 
     return [w[:3] for w in doc_info(doc).words]
 
@@ -236,6 +236,7 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
     parts = index.short_parts()  # every subset of an alias's short words
     dead = _DEAD
     shorts = [sh if sh in parts else dead for sh in word_shorts]
+    shorts_1 = shorts  # the single words' short words: each n-gram's are built from them and the size below
     for size in range(1, MAX_NGRAM + 2):
         span, up = 2 * size, size - 1
         if size > 1:  # the short words of each n-gram of this size, from those of the size below
@@ -246,8 +247,6 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
                 if i + up < count:
                     found = short_words(text[starts[i]:ends[i + up]])
                     shorts[i] = found if found in parts else dead
-        else:
-            shorts_1 = shorts
         for gram_shorts in set(shorts).difference(tables_of):
             if gram_shorts in alias_shorts:
                 index.tables(gram_shorts)
@@ -299,7 +298,7 @@ def _cpdist(left: list[str], right: list[str], cutoff: float) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def _rapidfuzz_impl() -> tuple:
+def _rapidfuzz_impl() -> tuple[Any, Any, Any]:
     """(cdist, cpdist, UINT8): rapidfuzz's C implementation and its dtype code, or its public
     functions and None where that module is not there (another rapidfuzz build)."""
     try:
@@ -326,7 +325,7 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
     order one full queries x keys matrix per group would list them: by group, n-gram size,
     position, key."""
     text = doc.text if text is None else text
-    from .pipeline import doc_info
+    from .phrases import doc_info
 
     pending = _candidate_grams(text, doc_info(doc).words, index)
     found: list[tuple[int, int, int, int, float, _Gram]] = []  # (group, size, first word, key, score, n-gram)

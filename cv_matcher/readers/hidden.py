@@ -91,7 +91,7 @@ def to_rgb(colour: Any, components: int | None = None) -> RGB | None:
         return None
     values = [min(1.0, max(0.0, v)) for v in values]
     if len(values) == 1:
-        return (values[0],) * 3  # type: ignore[return-value]
+        return values[0], values[0], values[0]
     if len(values) == 3:
         return values[0], values[1], values[2]
     if len(values) == 4:
@@ -237,7 +237,7 @@ for _op in ("do_n", "do_f", "do_F", "do_f_a", "do_S", "do_s", "do_B", "do_B_a", 
 def mult_matrix(m1: Any, m0: Any) -> tuple[float, ...]:
     from pdfminer.utils import mult_matrix as multiply
 
-    return multiply(m1, m0)  # type: ignore[no-any-return]
+    return multiply(m1, m0)
 
 
 class HiddenFilter:
@@ -430,7 +430,7 @@ def _pdfium_shapes(page: Any) -> tuple[dict[bytes, int], list[tuple[int, Rect, R
     and whether it has form objects (which hold objects of their own)."""
     import ctypes
 
-    from pypdfium2 import raw  # type: ignore[import-untyped]
+    from pypdfium2 import raw
 
     order: dict[bytes, int] = {}
     shapes: list[tuple[int, Rect, RGB | None]] = []

@@ -79,8 +79,9 @@ def read(data: bytes, source: str, limits: ReadLimits, *, engine: str | None = N
     text = "\n".join(lines)
     check_limit(source, limits, "max_chars", len(text), "extracted text length")
     meta = {"blocks": str(len(lines))}
-    if encoding or soup.original_encoding:
-        meta["encoding"] = encoding or soup.original_encoding
+    found = encoding or soup.original_encoding
+    if found:
+        meta["encoding"] = found
     return Extracted(text, "html", meta, tuple(walker.hidden))
 
 
@@ -120,7 +121,7 @@ class _Walker:
     def lines(self, root: Any, table_depth: int) -> list[str]:
         """The lines of `root`'s content, walked with an explicit stack (no recursion except
         into table rows, at most MAX_TABLE_DEPTH deep)."""
-        from bs4 import NavigableString, Tag
+        from bs4.element import NavigableString, Tag
 
         out: list[str] = []
         buffer: list[str] = []

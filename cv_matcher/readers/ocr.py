@@ -79,8 +79,8 @@ def read_image(data: bytes, source: str, limits: ReadLimits, *, engine: str | No
 def ocr_pdf_pages(data: bytes, source: str, limits: ReadLimits, indexes: list[int]) -> dict[int, tuple[str, float, int]]:
     """{page index: (text, mean confidence, words)} for the given pages of a PDF that hold an
     image, rendered by pypdfium2 and read by Tesseract. Run it contained (contain.py)."""
-    import pypdfium2 as pdfium  # type: ignore[import-untyped]
-    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     pdf = pdfium.PdfDocument(data)
     out: dict[int, tuple[str, float, int]] = {}
@@ -142,7 +142,7 @@ def _prepare(image: Any, upscale: bool) -> Any:
 
     if upscale and image.size[0] < TARGET_WIDTH * 0.8:
         factor = min(MAX_UPSCALE, TARGET_WIDTH / max(image.size[0], 1))
-        image = image.resize((round(image.size[0] * factor), round(image.size[1] * factor)), Image.LANCZOS)
+        image = image.resize((round(image.size[0] * factor), round(image.size[1] * factor)), Image.Resampling.LANCZOS)
     return image.filter(ImageFilter.MedianFilter(3))
 
 

@@ -95,7 +95,7 @@ def _open_package(data: bytes, source: str, limits: ReadLimits) -> tuple[Any, An
         if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
             raise EncryptedDocumentError(source, ENCRYPTED)
         parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
-        trees = []
+        trees: list[Any] = []
         for name in ("content.xml", "styles.xml"):
             if name not in names:
                 trees.append(None)
@@ -152,7 +152,7 @@ class _Reader:
     def _is_hidden(self, element: Any) -> bool:
         if element.get(f"{TEXT}style-name") in self.hidden_styles:
             return True
-        return element.tag == f"{TEXT}section" and element.get(f"{TEXT}display") == "none"
+        return bool(element.tag == f"{TEXT}section" and element.get(f"{TEXT}display") == "none")
 
     def blocks(self, container: Any, bullet: str = "") -> Iterator[str]:
         """Paragraph and table texts of a body, cell, header, section or text box, in order."""

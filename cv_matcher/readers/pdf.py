@@ -151,7 +151,7 @@ def _layout_lines(layout: Any) -> tuple[list[str], set[int]]:
 
 
 def _pdfium_pages(data: bytes, source: str, limits: ReadLimits) -> tuple[list[list[str]], list[set[int]], Hidden]:
-    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+    import pypdfium2 as pdfium
 
     # pdfium has no bounds of its own: a cheap proof from the bytes (pdfquick.py), or else
     # pdfminer's exact check of the whole structure (pdfguard.py), before pdfium decodes or draws.
@@ -248,11 +248,11 @@ def _pdfium_segments(textpage: Any, text: str, start: int, end: int) -> list[Lin
             jump = left - box[2] > CHAR_MARGIN * 0.5 * size or left < box[0] - 0.5 * size \
                 or abs((bottom + top) - (box[1] + box[3])) / 2 > 0.5 * size
             if jump:
-                out.append(Line(*box, _pdfium_text(text[seg_start:i])))
+                out.append(Line(box[0], box[1], box[2], box[3], _pdfium_text(text[seg_start:i])))
                 seg_start, box = i, None
         box = [left, bottom, right, top] if box is None else [min(box[0], left), bottom, max(box[2], right), top]
     if box is not None:
-        out.append(Line(*box, _pdfium_text(text[seg_start:end])))
+        out.append(Line(box[0], box[1], box[2], box[3], _pdfium_text(text[seg_start:end])))
     return [line for line in out if line.text.strip()]
 
 
@@ -333,7 +333,7 @@ def _with_fallback(engine: str, data: bytes, source: str, limits: ReadLimits
         return pages, margins, hidden, {"engine_fallback": f"pdfminer, as pdfium could not read it: {exc.problem}"}
 
 
-DEFAULT_ENGINE = "pdfium"  # also the CLI's --pdf-engine default (cli.py) and batch.Settings
+DEFAULT_ENGINE = "pdfium"  # also the CLI's --pdf-engine default (cli/options.py) and batch.plan.Settings
 
 # Engine name -> page extractor; read() and read_document(pdf_engine=...) accept these names.
 ENGINES: dict[str, Callable[[bytes, str, ReadLimits], tuple[list[list[str]], list[set[int]], Hidden]]] = {

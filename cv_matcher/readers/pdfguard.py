@@ -198,10 +198,11 @@ def install() -> None:
             return
         from pdfminer import pdftypes
 
-        pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
+        # pdfminer's own module-level helpers, replaced (not re-exported names, hence the ignores)
+        pdftypes.zlib = _BoundedZlib()  # type: ignore[attr-defined,assignment]
         pdftypes.decompress_corrupted = _decompress_corrupted(pdftypes.decompress_corrupted)
-        pdftypes.lzwdecode = _lzwdecode(pdftypes.lzwdecode)
-        pdftypes.rldecode = _rldecode(pdftypes.rldecode)
+        pdftypes.lzwdecode = _lzwdecode(pdftypes.lzwdecode)  # type: ignore[attr-defined]
+        pdftypes.rldecode = _rldecode(pdftypes.rldecode)  # type: ignore[attr-defined]
         original_decode = pdftypes.PDFStream.decode
 
         def decode(self: Any) -> None:
@@ -298,7 +299,7 @@ def _classes() -> tuple[type, type]:
 
     from .hidden import ClipTracking, HiddenFilter
 
-    class BoundedInterpreter(ClipTracking, PDFPageInterpreter):  # type: ignore[misc]
+    class BoundedInterpreter(ClipTracking, PDFPageInterpreter):
         """Counts the content-stream bytes of pages and forms, every time they are drawn (and
         tracks clipping for hidden.py)."""
 
@@ -311,7 +312,7 @@ def _classes() -> tuple[type, type]:
                         budget.add_content(_cost(stream.get_data()))
             super().execute(streams)
 
-    class BoundedAggregator(HiddenFilter, PDFPageAggregator):  # type: ignore[misc]
+    class BoundedAggregator(HiddenFilter, PDFPageAggregator):
         """Counts glyphs, shapes and images as they are drawn, before they pile up; leaves out
         the glyphs nobody would see (hidden.py) and turns pages whose text runs sideways."""
 
@@ -426,7 +427,10 @@ def check_before_pdfium(data: bytes, source: str, limits: ReadLimits) -> None:
 def _name(value: Any) -> str:
     from pdfminer.psparser import PSLiteral
 
-    return value.name if isinstance(value, PSLiteral) else str(value)
+    if not isinstance(value, PSLiteral):
+        return str(value)
+    name = value.name  # str, or bytes for a name that is not text
+    return name if isinstance(name, str) else name.decode("latin-1")
 
 
 def _drawing_cost(streams: Any, resources: Any, forms: dict[int, int], active: set[int], budget: _Budget) -> int:

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import printable
+from ..models import Record
 from ..status import POSITIVE
-from ..store import Record
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may take for a formula (OWASP CSV injection)
 

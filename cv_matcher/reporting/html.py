@@ -8,42 +8,16 @@ The template builds markup only; this module turns records into plain values for
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
 from ..errors import printable
-from ..store import Record
+from ..models import Record
 from .csv_out import format_pay
 
-CONTEXT_CHARS = 60  # characters shown either side of an evidence span
 EVIDENCE_PER_TERM = 3  # a term seen twenty times needs three examples, not twenty
 CHART = {"width": 560, "height": 150, "bar": 64, "gap": 24, "top": 20}
-
-
-def evidence_contexts(report: dict[str, Any], text: str, width: int = CONTEXT_CHARS) -> dict[str, list[str]]:
-    """{"start:end": [before, span, after]} for every offset pair in the report (not in "match",
-    whose advert offsets point into another text). Computed where the text is, so the HTML can
-    show evidence in context without carrying whole documents."""
-    out: dict[str, list[str]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            start, end = node.get("start"), node.get("end")
-            if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text):
-                before = ("…" if start > width else "") + re.sub(r"\s+", " ", text[max(0, start - width):start])
-                after = re.sub(r"\s+", " ", text[end:end + width]) + ("…" if end + width < len(text) else "")
-                out[f"{start}:{end}"] = [before, text[start:end], after]
-            for key, value in node.items():
-                if key != "match":
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(report)
-    return out
 
 
 def _seen(text: str) -> str:

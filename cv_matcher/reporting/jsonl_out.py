@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 
 from ..errors import printable
-from ..store import Record
+from ..models import Record
 
 
 def render(records: Iterable[Record], *, with_fit: bool = False) -> str:

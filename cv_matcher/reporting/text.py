@@ -1,8 +1,7 @@
 """Plain-text summaries: short enough to read in a terminal, with the reasons that matter."""
 from __future__ import annotations
 
-from ..models import GapReport
-from ..pay import Pay
+from ..models import GapReport, Pay
 from ..results import Level, MatchReport, Report
 
 MAX_REASONS = 6

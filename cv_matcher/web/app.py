@@ -12,30 +12,26 @@ Safe by default:
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import ipaddress
 import json
-import re
 import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..readers import ReadLimits
 from .engine import Engine
+from .responses import BATCH_FACTOR, error_response
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-BATCH_FACTOR = 10  # a batch upload may be this many times --max-upload-mb
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
@@ -72,15 +68,6 @@ class TooLarge(Exception):
 
 def _mb(n: float) -> str:
     return f"{n / 1048576:.1f}".rstrip("0").rstrip(".")
-
-
-def error_response(request_path: str, status: int, message: str, templates: Environment | None = None) -> Response:
-    """JSON {"error": ...} for the API, a small page otherwise: always one line, never a traceback."""
-    message = " ".join(message.split())
-    if request_path.startswith("/api/") or templates is None:
-        return JSONResponse({"error": message}, status_code=status)
-    html = templates.get_template("error.html.j2").render(status=status, message=message, active="")
-    return HTMLResponse(html, status_code=status)
 
 
 class Guard:
@@ -175,16 +162,6 @@ def make_templates() -> Environment:
     env.filters["pct"] = lambda x: f"{100 * float(x):.0f}%"
     env.filters["tojson_attr"] = lambda x: json.dumps(x)
     return env
-
-
-def inline_csp(html: str) -> str:
-    """A CSP for a page with its own inline script (the batch report): only that script, by hash."""
-    hashes = []
-    for body in re.findall(r"<script>(.*?)</script>", html, flags=re.S):
-        hashes.append("'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'")
-    scripts = " ".join(hashes) or "'none'"
-    return (f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; "
-            "img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 def create_app(config: WebConfig | None = None, *, engine: Engine | None = None, warm_up: bool = True) -> Starlette:

@@ -19,11 +19,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..batch.store import ResultStore
 from ..engine import Analyzer
 from ..errors import CvMatcherError, DocumentReadError, LimitExceededError
-from ..models import Analysis
+from ..models import Analysis, Record
 from ..readers import READERS, ReadLimits
-from ..store import Record, ResultStore
 
 MAX_BATCH_FILES = 200  # files in one batch upload (a zip's members included)
 MAX_JOBS = 20  # finished batches kept in memory (the oldest is dropped first)
@@ -115,7 +115,7 @@ class Engine:
 
     def requirements(self, advert: Analysis) -> list[dict[str, Any]]:
         """An advert's PMO duties, skills, tools and experience, each essential or desirable."""
-        from ..match import _requirement
+        from ..fit import _requirement
 
         out: dict[str, dict[str, Any]] = {}
         for ev in advert.evidence:
@@ -200,7 +200,8 @@ class Engine:
         return job
 
     def _run(self, job: Job, docs: list[Upload]) -> None:
-        from ..batch import Settings, fingerprint, process_one
+        from ..batch.plan import Settings, fingerprint
+        from ..batch.work import process_one
 
         settings = Settings(kind=job.kind, target_level=job.target_level, lexicon=self.lexicon_path, limits=self.limits,
                             pdf_engine=self.pdf_engine)

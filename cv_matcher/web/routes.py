@@ -15,7 +15,7 @@ from ..errors import CvMatcherError
 from ..kind import detect_kind
 from ..readers import READERS, supported_suffixes
 from . import views
-from .app import BATCH_FACTOR, error_response, inline_csp
+from .responses import BATCH_FACTOR, error_response, inline_csp
 from .engine import MAX_BATCH_FILES, Engine, Job, Upload, safe_name
 
 ACCEPT = ",".join(sorted(READERS))  # the file picker offers what the readers read
@@ -133,7 +133,8 @@ async def score_page(request: Request) -> Response:
         return _fail(request, exc, "score_form.html.j2", active="score")
     gaps = {rank: views.gap_view(g) for rank, g in all_gaps.items()}
     default_target = report["gaps"]["target"]["rank"] if report.get("gaps") else None
-    gaps[default_target] = views.gap_view(report["gaps"])  # the report's own (next level, or the chosen one)
+    if default_target is not None:
+        gaps[default_target] = views.gap_view(report["gaps"])  # the report's own (next level, or the chosen one)
     looks_like = detect_kind(analysis.document)
     return _render(request, "score.html.j2", active="score", gaps=sorted(gaps.items()), default_target=default_target,
                    chosen=target, looks_like=looks_like, **_document_view(engine, analysis, report))
@@ -216,20 +217,14 @@ async def batch_status(request: Request) -> Response:
     return JSONResponse(_job(request).progress())
 
 
-def _batch_cli() -> Any:
-    """batch_cli's ranking and renderers (cli first: batch_cli imports its helpers from there)."""
-    from .. import cli  # noqa: F401
-    from .. import batch_cli
-
-    return batch_cli
-
-
 def _report_page(records: list[Any], *, title: str, links: list[tuple[str, str]], with_fit: bool = False) -> HTMLResponse:
     """The batch report (reporting/html.py, as `report.html`), with this app's bar on top."""
     from markupsafe import escape
 
-    bc = _batch_cli()
-    html = bc.render(bc.rank_records(records, "fit" if with_fit else "level"), "html", with_fit=with_fit, advert=None, title=title)
+    from ..batch.rank import rank_records
+    from ..reporting import render_records
+
+    html = render_records(rank_records(records, "fit" if with_fit else "level"), "html", with_fit=with_fit, advert=None, title=title)
     bar = ('<nav class="webbar"><a class="brand" href="/">cv-matcher</a>'
            + "".join(f'<a href="{escape(href)}">{escape(text)}</a>' for href, text in links) + "</nav>")
     style = ("<style>.webbar{display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center;padding:10px 28px;background:#1d2733}"
@@ -252,9 +247,11 @@ async def batch_page(request: Request) -> Response:
 
 
 def _download(records: list[Any], fmt: str, name: str) -> Response:
-    bc = _batch_cli()
+    from ..batch.rank import rank_records
+    from ..reporting import render_records
+
     with_fit = any(r.report and "match" in r.report for r in records)
-    text = bc.render(bc.rank_records(records, "fit" if with_fit else "level"), fmt, with_fit=with_fit)
+    text = render_records(rank_records(records, "fit" if with_fit else "level"), fmt, with_fit=with_fit)
     media = "text/csv" if fmt == "csv" else "application/x-ndjson"
     return Response(text, media_type=f"{media}; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -272,7 +269,7 @@ async def batch_download(request: Request) -> Response:
 # -- stored results (--db) -------------------------------------------------------------------
 
 def _stored(request: Request) -> list[Any] | None:
-    from ..store import ResultStore
+    from ..batch.store import ResultStore
 
     db = request.app.state.config.db
     if db is None:

@@ -10,11 +10,11 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CvMatcherError, printable
+from ..errors import CvMatcherError, printable
+from ..models import Record
 
 SCHEMA_VERSION = "1"
 DEFAULT_DB = Path(".cv-matcher") / "results.sqlite"
@@ -103,37 +103,6 @@ def _json_text(value: Any) -> str:
         return text
     except UnicodeEncodeError:  # a lone surrogate (a non-UTF-8 name): JSON's \u escapes keep it
         return json.dumps(value)
-
-
-@dataclass
-class Record:
-    """One document's result, whether fresh from a worker or read back from the store."""
-
-    path: str
-    source: str
-    sha256: str | None
-    lexicon_version: str
-    kind_requested: str
-    fingerprint: str
-    options: dict[str, Any]
-    report: dict[str, Any] | None
-    contexts: dict[str, list[str]] = field(default_factory=dict)
-    error: str | None = None
-    error_kind: str | None = None
-    read_ms: float = 0.0
-    analyse_ms: float = 0.0
-    processed_at: str = ""
-    reused: bool = False  # not stored: True when this run took the row from the store
-
-    @property
-    def kind(self) -> str:
-        """The kind analysed (auto resolved), or the kind asked for when the file failed."""
-        return str(self.report["kind"]) if self.report else self.kind_requested
-
-    def reusable(self, sha256: str | None, lexicon_version: str, fingerprint: str) -> bool:
-        """Same content, lexicon and options, and not a failure that may pass next time."""
-        return (sha256 is not None and self.sha256 == sha256 and self.lexicon_version == lexicon_version
-                and self.fingerprint == fingerprint and self.error_kind in (None, "input"))
 
 
 class ResultStore:

@@ -1,197 +1,39 @@
 """`cv-matcher batch` and `cv-matcher results`: analyse a folder, and re-export the results store.
 
-Orchestration lives in batch.py and the store in store.py; this module parses options, shows
-progress, ranks the records, writes the outputs atomically and prints the summary.
+The work is the batch package's (planning, executors, the store, ranking, output checks); this
+module parses options, shows progress and prints what the batch package says.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .cli import SECONDS, _ctx, guarded, reading_options
-from .errors import printable
-from .store import DEFAULT_DB, Record
+from ..errors import printable
+from .options import SECONDS, guarded, reading_context, reading_options
 
-FORMATS = ("csv", "jsonl", "html")
-RANKINGS = ("level", "confidence", "fit", "name")
-
-
-def _format_of(path: Path) -> str:
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise click.UsageError(f"{path}: unknown output format '{path.suffix}' (use .csv, .jsonl or .html)")
-    return fmt
+FORMATS = ("csv", "jsonl", "html")  # batch.outputs.FORMATS (tested)
+RANKINGS = ("level", "confidence", "fit", "name")  # batch.rank.RANKINGS (tested)
 
 
-def render(records: list[Record], fmt: str, **meta: Any) -> str:
-    from .reporting import csv_out, html, jsonl_out
+def _usage(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a check of the batch package; its OutputError is a usage error (nothing was done yet)."""
+    from ..batch.outputs import OutputError
 
-    if fmt == "html":
-        return html.render(records, **meta)
-    return {"csv": csv_out.render, "jsonl": jsonl_out.render}[fmt](records, with_fit=meta.get("with_fit", False))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the target, then rename over it: a reader sees the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        return func(*args, **kwargs)
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
-def check_writable(path: Path, what: str) -> None:
-    """Before any work: refuse (usage error) an output that could not be written at the end, a
-    directory, a parent that is a file, a read-only folder, a name too long for the temporary file."""
-    shown = f"{what} {printable(str(path))}"
-    if path.is_dir():
-        raise click.UsageError(f"{shown}: is a directory")
-    tmp_name = f".{path.name}.{os.getpid()}.tmp"  # write_atomic's temporary file
-    folder = path.parent
-    while not os.path.lexists(folder) and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise click.UsageError(f"{shown}: {printable(str(folder))} is not a folder")
-    try:
-        name_max = os.pathconf(folder, "PC_NAME_MAX")
-    except (OSError, ValueError, AttributeError):
-        name_max = 255
-    if len(os.fsencode(tmp_name)) > name_max:
-        raise click.UsageError(f"{shown}: the file name is too long to write safely (over {name_max - 16} bytes)")
-    if folder != path.parent:  # created at the end: the nearest existing folder must take new entries
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise click.UsageError(f"{shown}: cannot create a folder in {printable(str(folder))}: permission denied")
-        return
-    probe = folder / tmp_name
-    try:
-        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise click.UsageError(f"{shown}: cannot write here: {exc.strerror or exc}") from None
-    if path.exists() and not os.access(path, os.W_OK) and not os.access(folder, os.W_OK):
-        raise click.UsageError(f"{shown}: cannot be replaced: permission denied")
-
-
-def check_store_path(db: Path, outs: Iterable[Path] = ()) -> None:
-    """Refuse (usage error, nothing touched) a store that is also an output, or an existing file
-    that is not a results store; then check it can be written like any output."""
-    from .store import StoreError, check_store_file
-
-    for out in outs:
-        if os.path.abspath(out) == os.path.abspath(db) or (out.exists() and db.exists() and os.path.samefile(out, db)):
-            raise click.UsageError(f"--db {printable(str(db))} is also an --out: the output would overwrite the results store")
-    try:
-        check_store_file(db)
-    except StoreError as exc:
-        raise click.UsageError(f"--db {exc}") from None
-    if db.exists():
-        if not os.access(db, os.R_OK | os.W_OK) or not os.access(db.parent, os.W_OK | os.X_OK):
-            raise click.UsageError(f"--db {printable(str(db))}: cannot write the results store here: permission denied")
-    else:
-        check_writable(db, "--db")
-
-
-def default_db(out: Path | None) -> Path:
-    """The store beside the first output (so outputs and their store travel together), else here."""
-    return (out.parent if out is not None else Path(".")) / DEFAULT_DB
-
-
-def results_db(out: Path | None) -> Path:
-    """`results` without --db: the store here (where `batch` puts it when its outputs are here too),
-    else the one beside --out; `results --out elsewhere/x.html` must not look only there."""
-    here = default_db(None)
-    if here.is_file() or out is None:
-        return here
-    return default_db(out)
-
-
-def _rank_key(by: str) -> Callable[[Record], tuple[Any, ...]]:
-    def key(r: Record) -> tuple[Any, ...]:
-        rep = r.report or {}
-        level = rep.get("level", {})
-        fit = rep["match"]["fit"] if "match" in rep else -1.0
-        values = {"level": (-level.get("rank", 0), -level.get("confidence", 0.0)), "confidence": (-level.get("confidence", 0.0),),
-                  "fit": (-fit, -level.get("confidence", 0.0))}[by]
-        return (*values, r.source)
-
-    return key
-
-
-def rank_records(records: Iterable[Record], by: str) -> list[Record]:
-    """Order for output: best first by `by`, ties by path; failed files last (except by name)."""
-    records = list(records)
-    if by == "name":
-        return sorted(records, key=lambda r: r.source)
-    ok = sorted((r for r in records if r.report is not None), key=_rank_key(by))
-    return ok + sorted((r for r in records if r.report is None), key=lambda r: r.source)
-
-
-def failure_reason(rec: Record) -> str:
-    """The error without the file name, so failures group by cause."""
-    error = rec.error or ""
-    shown = printable(rec.source)
-    return error[len(shown) + 2:] if error.startswith(shown + ": ") else error
-
-
-def skipped_lines(skipped: list[tuple[str, str]]) -> list[str]:
-    """The files left out of a run (links not followed, types no reader reads), grouped by why."""
-    groups: dict[str, list[str]] = {}
-    for path, why in skipped:
-        groups.setdefault(why, []).append(printable(os.path.basename(path)))
-    lines = [f"  {len(skipped)} skipped:"] if skipped else []
-    for why, names in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        lines.append(f"    {why} ({len(names)}): {shown}")
-    return lines
-
-
-def usable_workers(asked: int | None) -> tuple[int, str | None]:
-    """Worker processes for a local run: the CPUs this process may use, at most; a note when capped
-    (each worker holds spaCy and the matchers, about 140 MB, and more than one per CPU only competes)."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    if asked is None:
-        return cpus, None
-    if asked > cpus:
-        return cpus, f"cv-matcher: note: --workers {asked} capped at {cpus}, the CPUs available (more would only compete for them)"
-    return asked, None
-
-
-def summary_lines(records: list[Record], *, analysed: int, elapsed: float, quiet: bool = False) -> list[str]:
-    failed = [r for r in records if r.report is None]
-    lines = []
-    if not quiet:
-        rate = f", {analysed / elapsed:.1f} files/s" if analysed and elapsed > 0 else ""
-        lines.append(f"cv-matcher: {len(records)} files processed: {analysed} analysed, {len(records) - analysed} reused "
-                     f"from the store, {len(failed)} failed ({elapsed:.1f}s{rate})")
-        levels = Counter((r.report["level"]["rank"], r.report["level"]["label"]) for r in records if r.report)
-        if levels:
-            lines.append("  by level: " + "; ".join(f"L{rank} {label}: {n}" for (rank, label), n in sorted(levels.items())))
-    if failed:
-        lines.append(f"  {len(failed)} failed:")
-        groups: dict[str, list[str]] = {}
-        for rec in failed:
-            groups.setdefault(failure_reason(rec), []).append(printable(os.path.basename(rec.source)))
-        for reason, names in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-            lines.append(f"    {reason} ({len(names)}): {shown}")
-    return lines
+def _injected() -> dict[str, Any]:
+    """A worker function given by the caller: `cli.main(obj={"worker": f})` analyses each file
+    with `f` instead of batch.work.process_one (tests inject one that hangs on a file)."""
+    obj = click.get_current_context().obj
+    return {"worker": obj["worker"]} if isinstance(obj, dict) and "worker" in obj else {}
 
 
 @click.command()
@@ -233,21 +75,27 @@ def batch(folder: Path, recursive: bool, follow_links: bool, include: tuple[str,
     """
     from tqdm import tqdm
 
-    from .batch import Settings, discover, execute, plan_batch
-    from .store import ResultStore
+    from ..batch import execute
+    from ..batch.local import usable_workers
+    from ..batch.outputs import check_store_path, check_writable, default_db, format_of, write_atomic
+    from ..batch.plan import Settings, discover, plan_batch
+    from ..batch.rank import rank_records, skipped_lines, summary_lines
+    from ..batch.store import ResultStore
+    from ..models import Record
+    from ..reporting import render_records
 
-    formats = [_format_of(p) for p in outs]  # before any work: a typo must not cost a whole run
+    formats = [_usage(format_of, p) for p in outs]  # before any work: a typo must not cost a whole run
     if (executor == "dask") != (scheduler is not None):
         raise click.UsageError("--executor dask and --scheduler ADDRESS go together")
     if advert is not None and kind == "advert":
         raise click.UsageError("--advert matches CVs against an advert; it cannot be used with --kind advert")
-    ctx = _ctx(**opts)
+    ctx = reading_context(**opts)
     settings = Settings(kind=kind, target_level=target_level, lexicon=ctx["lexicon"], limits=ctx["limits"],
                         pdf_engine=ctx["pdf_engine"], timeout=timeout)
     db = db if db is not None else default_db(outs[0] if outs else None)
     for out in outs:  # before any work: a run must not fail at the end for want of a writable output
-        check_writable(out, "--out")
-    check_store_path(db, outs)
+        _usage(check_writable, out, "--out")
+    _usage(check_store_path, db, outs)
     skipped: list[tuple[str, str]] = []
     files = discover(folder, recursive=recursive, include=include, exclude=exclude, skip=[*outs, db, *([advert] if advert else [])],
                      follow_links=follow_links, skipped=skipped)
@@ -275,7 +123,7 @@ def batch(folder: Path, recursive: bool, follow_links: bool, include: tuple[str,
             bar.update(1)
 
         try:
-            records = execute(plan, store, workers=n_workers, on_result=tick, scheduler=scheduler)
+            records = execute(plan, store, workers=n_workers, on_result=tick, scheduler=scheduler, **_injected())
         except KeyboardInterrupt:
             bar.close()
             click.echo(f"cv-matcher: interrupted: {bar.n} new result(s) are saved in {printable(str(db))}; run the same command "
@@ -288,9 +136,10 @@ def batch(folder: Path, recursive: bool, follow_links: bool, include: tuple[str,
         click.echo(f"cv-matcher: warning: {warning}", err=True)
     elapsed = time.perf_counter() - started
     ranked = rank_records(records, rank_by or ("fit" if advert is not None else "level"))
-    meta = {"with_fit": advert is not None, "advert": None if advert is None else printable(str(advert)), "title": f"cv-matcher: {printable(str(folder))}"}
+    shown_advert = None if advert is None else printable(str(advert))
     for path, fmt in zip(outs, formats):
-        write_atomic(path, render(ranked, fmt, **meta))
+        write_atomic(path, render_records(ranked, fmt, with_fit=advert is not None, advert=shown_advert,
+                                          title=f"cv-matcher: {printable(str(folder))}"))
     for line in summary_lines(records, analysed=len(plan.todo), elapsed=elapsed, quiet=quiet) + ([] if quiet else skipped_lines(skipped)):
         click.echo(line, err=True)
     if not outs and not quiet:  # nothing written but the store: say where the results are
@@ -318,14 +167,17 @@ def results(db: Path | None, level: int | None, kind: str | None, fmt: str | Non
 
     Example: cv-matcher results --level 3 --format csv
     """
-    from .store import ResultStore
+    import os
 
-    from .store import NotAStoreError
+    from ..batch.outputs import check_writable, format_of, results_db, write_atomic
+    from ..batch.rank import rank_records
+    from ..batch.store import NotAStoreError, ResultStore
+    from ..reporting import render_records
 
-    fmt = fmt or (_format_of(out) if out is not None else "csv")
+    fmt = fmt or (_usage(format_of, out) if out is not None else "csv")
     store_path = db if db is not None else results_db(out)
     if out is not None:
-        check_writable(out, "--out")
+        _usage(check_writable, out, "--out")
         if os.path.abspath(out) == os.path.abspath(store_path) or (out.exists() and os.path.samefile(out, store_path)):
             raise click.UsageError(f"--out {printable(str(out))} is the results store: the export would overwrite it")
     try:
@@ -348,11 +200,11 @@ def results(db: Path | None, level: int | None, kind: str | None, fmt: str | Non
     with_fit = any(r.options.get("advert_sha256") for r in records)
     adverts = sorted({str(r.options["advert"]) for r in records if r.options.get("advert")})
     ranked = rank_records(records, rank_by or ("fit" if with_fit else "level"))
-    text = render(ranked, fmt, with_fit=with_fit, advert=", ".join(adverts) or None, title="cv-matcher: stored results")
+    text = render_records(ranked, fmt, with_fit=with_fit, advert=", ".join(adverts) or None, title="cv-matcher: stored results")
     if out is None:
         click.echo(text, nl=False)
     else:
         write_atomic(out, text)
 
 
-COMMANDS: list[click.Command] = [batch, results]  # typed here: cli.py registers them across an import cycle
+COMMANDS: list[click.Command] = [batch, results]

@@ -1,5 +1,6 @@
-"""The spaCy side: English tokenisation that keeps hyphenated words whole, a normalising step,
-and PhraseMatchers compiled from the lexicon. Built once per process and lexicon.
+"""Tokenizer and phrase matchers (the spaCy side): English tokenisation that keeps hyphenated
+words whole, a normalising step, and PhraseMatchers compiled from the lexicon. Built once per
+process and lexicon.
 
 Start-up matters (`cv-matcher score` on one CV is mostly start-up), so nothing here is heavier
 than it needs to be:
@@ -83,10 +84,10 @@ class EnglishTokenizer:
 
         defaults = English.Defaults
         spacy_tokenizer = Tokenizer(
-            Vocab(lex_attr_getters=_lexical_getters()),
+            Vocab(lex_attr_getters=_lexical_getters()),  # type: ignore[arg-type]  # keyed by attribute id, as spaCy's own
             rules=None,
-            prefix_search=compile_prefix_regex(defaults.prefixes).search,
-            suffix_search=compile_suffix_regex(defaults.suffixes).search,
+            prefix_search=compile_prefix_regex(defaults.prefixes or ()).search,
+            suffix_search=compile_suffix_regex(defaults.suffixes or ()).search,
             infix_finditer=compile_infix_regex(_without_hyphen_infix(defaults.infixes)).finditer,
             token_match=defaults.token_match,
             url_match=defaults.url_match,
@@ -109,7 +110,8 @@ class EnglishTokenizer:
 
     @property
     def vocab(self) -> "Vocab":
-        return self._spacy.vocab
+        vocab: Vocab = self._spacy.vocab
+        return vocab
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._spacy, name)
@@ -120,7 +122,8 @@ class EnglishTokenizer:
         self._load_exceptions(chunks)
         if prime:
             self._prime_cache(chunks)
-        return self._spacy(text)
+        doc: Doc = self._spacy(text)
+        return doc
 
     def _load_exceptions(self, chunks: set[str]) -> None:
         pending = self._pending
@@ -175,7 +178,7 @@ def make_doc(text: str) -> "Doc":
     spans = token_spans(doc) if len(doc) else []
     infos = [_token_of(text[start:end]) for start, end in spans]
     if spans:
-        doc.from_array([NORM], numpy.array([info[1] for info in infos], dtype="uint64"))
+        doc.from_array([NORM], numpy.array([info[1] for info in infos], dtype="uint64"))  # type: ignore[arg-type]  # one attribute: 1-D
     doc.user_data[_DOC_INFO] = DocInfo(text, spans, [info[0] for info in infos], _words_of(spans, infos))
     return doc
 
@@ -205,7 +208,7 @@ def doc_info(doc: "Doc") -> DocInfo:
     return info
 
 
-def _words_of(spans: list[tuple[int, int]], infos: list[tuple]) -> list[tuple[int, int, int, str, frozenset[str]]]:
+def _words_of(spans: list[tuple[int, int]], infos: list[tuple[Any, ...]]) -> list[tuple[int, int, int, str, frozenset[str]]]:
     return [(i, start + word[0], start + word[1], word[2], word[3])
             for i, ((start, _), (_, _, word)) in enumerate(zip(spans, infos)) if word is not None]
 
@@ -291,9 +294,9 @@ GAP = " ... "  # in an alias: up to MAX_GAP words may stand here ("book ... crew
 MAX_GAP = 3
 
 
-def gapped_pattern(alias: str) -> list[dict]:
+def gapped_pattern(alias: str) -> list[dict[str, Any]]:
     """A token pattern for an alias with gaps: each part's normalised words, then a few words."""
-    pattern: list[dict] = []
+    pattern: list[dict[str, Any]] = []
     for i, part in enumerate(alias.split(GAP)):
         if i:
             pattern.append({"IS_PUNCT": False, "IS_SPACE": False, "OP": f"{{0,{MAX_GAP}}}"})
@@ -373,7 +376,7 @@ def _gap_word(token: str) -> bool:
 _GAP_TOKEN = {"IS_PUNCT": False, "IS_SPACE": False, "OP": f"{{0,{MAX_GAP}}}"}
 
 
-def _gapped_parts(pattern: list[dict]) -> list[list[str]] | None:
+def _gapped_parts(pattern: list[dict[str, Any]]) -> list[list[str]] | None:
     """The norms of each part of a gapped_pattern, or None when it is not words and gaps in turn
     (a gap at an end, two in a row, a token testing something else)."""
     parts: list[list[str]] = [[]]
@@ -421,7 +424,7 @@ def compile_matchers(lexicon: "Lexicon") -> CompiledMatchers:
         gaps = [gapped_pattern(a) for a in term.aliases if GAP in a]
         for key in {key for pattern in gaps for token in pattern for key in token} - PATTERN_ATTRIBUTES:
             raise ValueError(f"a token pattern of '{term.id}' tests {key}, which the tokenizer's vocabulary "
-                             "does not compute: add it to pipeline.LEXICAL_ATTRIBUTES")
+                             "does not compute: add it to phrases.LEXICAL_ATTRIBUTES")
         odd = []
         for pattern in gaps:
             parts = _gapped_parts(pattern)
@@ -447,10 +450,10 @@ def compile_matchers(lexicon: "Lexicon") -> CompiledMatchers:
                 if norms and key not in patterns:
                     patterns[key] = [add_string(n) for n in norms]
         if patterns:
-            norm_matcher.add(term.id, list(patterns.values()))
+            norm_matcher.add(term.id, list(patterns.values()))  # type: ignore[arg-type]  # token-id lists, as PhraseMatcher keeps them (see above)
         cased = [[add_string(w) for w in words_of(a)] for a in term.cased]
         if any(cased):
-            cased_matcher.add(term.id, [p for p in cased if p])
+            cased_matcher.add(term.id, [p for p in cased if p])  # type: ignore[misc]  # token-id lists, as PhraseMatcher keeps them (see above)
     return CompiledMatchers(norm=norm_matcher, cased=cased_matcher, gapped=GappedAliases(gapped, others), alias_of=alias_of)
 
 

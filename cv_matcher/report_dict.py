@@ -17,7 +17,7 @@ from .results import (
     Skill,
     Title,
 )
-from .scoring import Verdict
+from .models import Verdict
 from .status import STRENGTH, CertStatus
 
 __all__ = ["SCHEMA_VERSION", "build", "build_report"]

@@ -15,25 +15,22 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from .errors import CvMatcherError
+from ..errors import CvMatcherError
+from ..models import Analysis
+from ..readers import ReadLimits
+from .plan import Settings, read_for_analysis
+from .work import Outcome, Worker, failure, process_one, timed_out
 
 SLACK_S = 5.0  # network and scheduling time allowed on top of the per-file limit
 POLL_S = 0.02  # how often the parent looks for finished tasks (no default client needed)
 
-if TYPE_CHECKING:
-    from .api import Analysis
-    from .batch import Outcome, Settings
-
-
 def _payload(path: str, max_bytes: int) -> bytes | None:
     """The file's bytes, or None when it cannot or should not be sent (the worker then reports why)."""
-    from .batch import _read_for_analysis
-    from .readers import ReadLimits
-
     try:  # the reader's own checks: a FIFO, a device or a huge file is never read here
-        return _read_for_analysis(path, ReadLimits(max_file_bytes=max_bytes))
+        return read_for_analysis(path, ReadLimits(max_file_bytes=max_bytes))
     except CvMatcherError:
         return None
 
@@ -44,13 +41,11 @@ def _payload(path: str, max_bytes: int) -> bytes | None:
 _ONE_AT_A_TIME = threading.Lock()
 
 
-def _remote_process(path: str, data: bytes | None, settings: "Settings", advert: "Analysis | None") -> "Outcome":
-    from .batch import process_one
-
+def _remote_process(path: str, data: bytes | None, settings: Settings, advert: Analysis | None, worker: Worker) -> Outcome:
     with _ONE_AT_A_TIME:
         if data is None:
-            return process_one(path, settings, advert, with_sha=True)  # same error text as a local run for unreadable files
-        return process_one(path, settings, advert, data=data, with_sha=True)
+            return worker(path, settings, advert, with_sha=True)  # same error text as a local run for unreadable files
+        return worker(path, settings, advert, data=data, with_sha=True)
 
 
 def connect(scheduler: str) -> Any:
@@ -64,9 +59,8 @@ def connect(scheduler: str) -> Any:
         raise CvMatcherError(None, f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
 
 
-def run_dask(paths: list[str], settings: "Settings", advert: "Analysis | None", scheduler: str) -> Iterator[tuple[str, "Outcome"]]:
-    from .batch import _timed_out
-
+def run_dask(paths: list[str], settings: Settings, advert: Analysis | None, scheduler: str,
+             worker: Worker = process_one) -> Iterator[tuple[str, Outcome]]:
     client = connect(scheduler)
     try:
         # One file in flight per worker thread: each starts as soon as it is sent, so its clock
@@ -77,7 +71,8 @@ def run_dask(paths: list[str], settings: "Settings", advert: "Analysis | None", 
         while queue or running:
             while queue and len(running) < window:
                 path = queue.pop()
-                future = client.submit(_remote_process, path, _payload(path, settings.limits.max_file_bytes), settings, advert, pure=False)
+                future = client.submit(_remote_process, path, _payload(path, settings.limits.max_file_bytes), settings, advert, worker,
+                                       pure=False)
                 running[future] = (path, time.monotonic())
             done = [f for f in running if f.done()]
             if not done:
@@ -90,16 +85,25 @@ def run_dask(paths: list[str], settings: "Settings", advert: "Analysis | None", 
                 if now - since > settings.timeout + SLACK_S:
                     running.pop(future)
                     future.cancel()
-                    yield path, _timed_out(settings)
+                    yield path, timed_out(settings)
     finally:
         client.close()
 
 
-def _lost(future: Any) -> "Outcome":
-    from .batch import _failure
-
+def _lost(future: Any) -> Outcome:
     try:
         exc = future.exception()
     except Exception as err:  # noqa: BLE001 - the cluster itself failed
         exc = err
-    return _failure(f"internal error: the Dask task failed: {type(exc).__name__}: {exc}", "internal")
+    return failure(f"internal error: the Dask task failed: {type(exc).__name__}: {exc}", "internal")
+
+
+@dataclass(frozen=True)
+class DaskCluster:
+    """Files analysed on the Dask cluster whose scheduler is at `scheduler`."""
+
+    scheduler: str
+    worker: Worker = process_one
+
+    def run(self, paths: list[str], settings: Settings, advert: Analysis | None) -> Iterator[tuple[str, Outcome]]:
+        return run_dask(paths, settings, advert, self.scheduler, self.worker)
