@@ -36,7 +36,7 @@ MIN_ALIAS_CHARS = 7  # short strings ("PMP", "CSM") are too easy to hit by accid
 MAX_NGRAM = 5
 PHRASE_BREAKS = frozenset("\n:;|•()[],")
 _PHRASE_BREAK = re.compile("[" + re.escape("".join(sorted(PHRASE_BREAKS))) + "]")
-MAX_REMEMBERED = 40_000  # n-gram keys whose hits the buckets remember, in all (about 6 MB)
+MAX_REMEMBERED = 15_000  # n-gram keys whose hits the buckets remember, in all (about 10 MB in a worker)
 SMALL_CALL = 24  # score a group's n-grams of one length and short words by cpdist below this many pairs
 
 
