@@ -188,7 +188,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             (setting_only if is_setting(ev) else by_term)[ev.term_id].append(ev)
     points: dict[int, float] = defaultdict(float)
     contributions: dict[str, dict[int, float]] = {}
-    family = against = 0.0
+    family = against = work = 0.0  # work: the family evidence from the role's own duties, not titles
     # Families whose work (not just a title) shows: a look-alike title without its track's duties
     # is a weaker prior ("Project Manager" who only coordinates is not on the delivery track).
     track_work = {lexicon.terms[t].family for t in by_term if lexicon.terms[t].kind != "title"}
@@ -216,6 +216,8 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             if term.kind == "title" and not projects_in_text and not any(_projects_named(m.text, lexicon) for m in mentions):
                 gain *= s.unnamed_title_family_factor  # a bare "Programme Administrator"
             family += gain
+            if term.kind != "title":
+                work += gain
             family_parts.append((gain, f"{term.label} ('{mentions[0].text}')"))
         levels = _supporting_role(term, mentions, text, lexicon) if term.kind == "duty" else term.levels
         contributions[term_id] = {rank: factor * w for rank, w in levels}
@@ -239,15 +241,16 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
         quotes["pay"] = f"'{pay.text}'"
     if years is not None:
         quotes["years"] = f"{years:g} years"
-    return _decide(lexicon, dict(points), contributions, family, against, family_parts, quotes, kind == "advert")
+    return _decide(lexicon, dict(points), contributions, family, against, family_parts, quotes, kind == "advert", work)
 
 
 def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str, dict[int, float]], family: float,
-            against: float, family_parts: list[tuple[float, str]], quotes: Mapping[str, str], is_advert: bool) -> Verdict:
+            against: float, family_parts: list[tuple[float, str]], quotes: Mapping[str, str], is_advert: bool,
+            family_work: float) -> Verdict:
     s = lexicon.scoring
     ranks = lexicon.ranks
     total = sum(points.get(r, 0.0) for r in ranks) or 1.0
-    is_family = family >= s.family_min_points - 1e-9 and family >= s.family_margin * against
+    is_family = family >= s.family_min_points - 1e-9 and family >= s.family_margin * against and family_work >= s.family_min_work
     best = max(ranks, key=lambda r: points.get(r, 0.0))
     chosen = 0
     if is_family:
@@ -273,7 +276,7 @@ def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str,
     confidence = calibration.confidence(call, cal)
     alt = calibration.alternative(call, confidence, cal)
     family_parts.sort(key=lambda p: -abs(p[0]))
-    reasons = (_family_reason(family, against, is_family, family_parts),) + (scores[chosen].reasons if chosen else ())
+    reasons = (_family_reason(family, against, is_family, family_parts, family_work < s.family_min_work),) + (scores[chosen].reasons if chosen else ())
     return Verdict(chosen, confidence, tuple(scores), round(family, 3), round(against, 3), reasons, contributions, alt, call)
 
 
@@ -308,7 +311,7 @@ def _call(points: Mapping[int, float], chosen: int, best: int, family: float, ag
     return calibration.Call(chosen, rival, round(family_margin, 4), round(level_margin, 4), round(math.log1p(family), 4), is_advert)
 
 
-def _family_reason(family: float, against: float, is_family: bool, parts: list[tuple[float, str]]) -> str:
+def _family_reason(family: float, against: float, is_family: bool, parts: list[tuple[float, str]], title_only: bool) -> str:
     """The family call in plain words, naming the strongest evidence each way."""
     pro = [label for v, label in parts if v > 0][:3]
     con = [label for v, label in parts if v < 0][:2]
@@ -317,7 +320,10 @@ def _family_reason(family: float, against: float, is_family: bool, parts: list[t
         return head + (f" (outweighs {'; '.join(con)})" if con else "")
     if not pro:
         return "Not a PMO-family document: no project-office work or PMO title found" + (f"; it reads as {'; '.join(con)}" if con else "")
-    weak = "too little project-office work" if family < against or not con else "the other profession's work weighs more"
+    if title_only:
+        weak = "a PMO title but none of the project-office work it names"
+    else:
+        weak = "too little project-office work" if family < against or not con else "the other profession's work weighs more"
     return f"Not a PMO-family document: {weak} (found {'; '.join(pro)}" + (f"; against it {'; '.join(con)})" if con else ")")
 
 
