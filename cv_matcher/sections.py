@@ -7,8 +7,8 @@ an inline heading at a line start ("Skills: Excel, Word"); an ALL CAPS or colon-
 that ends with an alias ("OTHER TECHNICAL SKILLS"); and, in very long lines that hold a whole CV
 or advert, ALL CAPS aliases and "Alias:" after a sentence end ("... weekends. The role: ...").
 An inline heading among "Label: value" lines is a field, not a heading of what follows: in a
-document's header block ("Employer: ...", "Salary: ...") it is a section of its own line; inside
-another section (a job's "Salary: $54,000") it is part of that section.
+document's header block ("Employer: ...", "Salary: ...", or one such line right under the title) it
+is a section of its own line; inside another section (a job's "Salary: $54,000") it is part of that section.
 The vocabulary lives in the lexicon's sections.toml (the lexicon in use: Lexicon.headings).
 """
 from __future__ import annotations
@@ -185,7 +185,12 @@ def _find_headings(text: str, vocab: Vocabulary) -> Iterator[_Found]:
             # A field of a "Label: value" block ("Salary: £30k" among "Employer:", "Location:") is
             # no heading of what follows: inside a section it is part of it (a job's "Salary:
             # $54,000" line); in a document's header block it is a section of its own line.
-            if any(0 <= j < len(lines) and _FIELD.match(lines[j][1]) for j in (i - 1, i + 1)):
+            in_block = any(0 <= j < len(lines) and _FIELD.match(lines[j][1]) for j in (i - 1, i + 1))
+            # A lone field right under the title and closed by a blank line ("Project Officer\nSalary: £28k\n\n
+            # You will ...") is the same header block, one line long.
+            under_title = (not seen_heading and sum(1 for _, earlier in lines[:i] if earlier.strip()) <= 2
+                           and (i + 1 >= len(lines) or not lines[i + 1][1].strip()))
+            if in_block or under_title:
                 if not seen_heading:
                     yield _Found(offset, offset + inline.start(1), offset + inline.end(1), kind, offset + len(line))
                 continue

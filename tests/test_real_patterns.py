@@ -52,6 +52,22 @@ CASES = [
      "IT Coordinator\n\nExperience\nIT Coordinator, Northside School  2018 - Present\n- Troubleshooting laptops and printers for 400 "
      "students; hardware and software installs\n- Manage Active Directory accounts and the help desk ticket queue\n"
      "- Coordinate the summer device refresh with the supplier\n", "cv", 0, (), ()),
+    ("title trap: a research nurse's 'Project Coordinator' post with no project-office work",
+     "Clinical Research Project Coordinator\nSalary: £38,890 - £44,503 p.a.\n\nThe renal team is looking for a registered nurse or "
+     "healthcare professional to oversee the ongoing development of our national research project. You will manage large clinical "
+     "data sets, work independently at several hospitals and share the project findings.\n", "advert", 0, (), ()),
+    ("the same title over project-office work is a co-ordinator",
+     "Project Coordinator\nSalary: £31,365 - £37,890 per annum\n\nWe are seeking an experienced Project Co-ordinator to provide "
+     "support to the team in delivering our urgent care programmes. You will be supporting a team of project / programme managers, "
+     "planning events and analysing data.\n", "advert", 2, ("support-project-team",), ()),
+    ("'Agenda for Change' is the NHS pay system, not meeting agendas",
+     "Project Administrator\nSalary: NHS Agenda for Change Band 3\n\nYou will arrange project meetings, take minutes, book "
+     "travel and keep the project document library up to date for the project team.\n", "advert", 1,
+     ("minute-taking", "document-control"), ("agendas-and-packs",)),
+    ("weekly and monthly reports are status reporting, not board reporting",
+     "Program Assistant\n\nExperience\nProgram Assistant, Riverside Project Hub  2019 - Present\n- Support the project team: "
+     "purchase orders, filing and meeting minutes\n- Responsible for weekly and monthly reports on project progress\n", "cv", 1,
+     ("status-reporting",), ("senior-management-reporting",)),
     # 4. A delivery Project Manager of one large project is not a PMO role.
     ("delivery PM of one large project",
      "Project Manager\n\nYou will be accountable for delivering a £12m hospital wing: lead the design team and contractors, own the "
