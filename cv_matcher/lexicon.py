@@ -46,6 +46,7 @@ class Term:
     family: str = "pmo"
     pmo: float = 0.0  # how strongly the term alone shows PMO-family work (0 = not at all, 1 = fully)
     fuzzy: bool = True
+    decides: bool = False  # own work of the current role that alone places a document at this term's top level
     min_score: float = 90.0
     requires_context: tuple[str, ...] = ()
     reject_context: tuple[str, ...] = ()
@@ -263,7 +264,7 @@ def _parse_term(raw: dict[str, Any], file: str, valid_ranks: set[int], problems:
     cased = _str_list(raw, "cased", where, problems)
     if not aliases and not cased:
         problems.append(f"{where}: needs at least one alias (aliases or cased)")
-    known = {"id", "label", "kind", "aliases", "cased", "levels", "family", "pmo", "fuzzy", "min_score", "requires_context", "reject_context",
+    known = {"id", "label", "kind", "aliases", "cased", "levels", "family", "pmo", "fuzzy", "decides", "min_score", "requires_context", "reject_context",
              "reject_document", "cv_reads_as", "prerequisite", "alternative", "min_project_months", "issuer", "suggest", "provenance"}
     for key in raw:
         if key not in known:
@@ -273,6 +274,7 @@ def _parse_term(raw: dict[str, Any], file: str, valid_ranks: set[int], problems:
         problems.append(f"{where}: min_score must be a number in [50, 101]")
         min_score = 90
     fuzzy = _optional(raw, "fuzzy", bool, "true or false", where, problems)
+    decides = _optional(raw, "decides", bool, "true or false", where, problems)
     refs = {key: _optional(raw, key, str, "a term id (a string)", where, problems) for key in ("prerequisite", "alternative", "cv_reads_as")}
     months = _optional(raw, "min_project_months", int, "a whole number", where, problems)
     texts = {key: _optional(raw, key, str, "a string", where, problems) for key in ("issuer", "suggest", "provenance")}
@@ -280,6 +282,7 @@ def _parse_term(raw: dict[str, Any], file: str, valid_ranks: set[int], problems:
         id=tid, label=str(label or tid), kind=str(kind), aliases=aliases, cased=cased,
         levels=_parse_levels(raw.get("levels", {}), where, valid_ranks, problems),
         family=str(family), pmo=_family_weight(raw.get("pmo", 0.0), where, problems), fuzzy=True if fuzzy is None else fuzzy,
+        decides=bool(decides),
         min_score=float(min_score),
         requires_context=_str_list(raw, "requires_context", where, problems),
         reject_context=_str_list(raw, "reject_context", where, problems),

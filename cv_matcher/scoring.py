@@ -188,6 +188,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             (setting_only if is_setting(ev) else by_term)[ev.term_id].append(ev)
     points: dict[int, float] = defaultdict(float)
     contributions: dict[str, dict[int, float]] = {}
+    floor = 0  # the level that a deciding duty of the current role places the document at, at least
     family = against = work = 0.0  # work: the family evidence from the role's own duties, not titles
     # Families whose work (not just a title) shows: a look-alike title without its track's duties
     # is a weaker prior ("Project Manager" who only coordinates is not on the delivery track).
@@ -219,6 +220,8 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             if term.kind != "title":
                 work += gain
             family_parts.append((gain, f"{term.label} ('{mentions[0].text}')"))
+        if term.decides and (recency is None or max(recency(m.start) for m in mentions) >= 0.7):
+            floor = max(floor, term.top_level)  # work only that level does ("set up the PMO"), in one of the two latest jobs
         levels = _supporting_role(term, mentions, text, lexicon) if term.kind == "duty" else term.levels
         contributions[term_id] = {rank: factor * w for rank, w in levels}
         for rank, w in levels:
@@ -241,12 +244,12 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
         quotes["pay"] = f"'{pay.text}'"
     if years is not None:
         quotes["years"] = f"{years:g} years"
-    return _decide(lexicon, dict(points), contributions, family, against, family_parts, quotes, kind == "advert", work)
+    return _decide(lexicon, dict(points), contributions, family, against, family_parts, quotes, kind == "advert", work, floor)
 
 
 def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str, dict[int, float]], family: float,
             against: float, family_parts: list[tuple[float, str]], quotes: Mapping[str, str], is_advert: bool,
-            family_work: float) -> Verdict:
+            family_work: float, floor: int = 0) -> Verdict:
     s = lexicon.scoring
     ranks = lexicon.ranks
     total = sum(points.get(r, 0.0) for r in ranks) or 1.0
@@ -265,6 +268,7 @@ def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str,
                                                                                  (near if r - best <= 1 else far) * top)
                       and (r == best or work.get(r, 0.0) >= s.climb_work_share * max(work.get(best, 0.0), 1e-9))),
                      default=best)
+        chosen = max(chosen, floor)
     family_share = family / (family + against + s.family_min_points)
     scores = [LevelScore(0, lexicon.level(0).id, lexicon.level(0).label, round(0.0 if is_family else 1.0 - family_share, 3), 0.0)]
     for r in ranks:
