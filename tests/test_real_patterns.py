@@ -95,6 +95,12 @@ CASES = [
      "- Run change control and track programme financials (budget, actuals, forecast)\n\n"
      "Office Administrator, Delta Dental  2015 - 2018\n- Answered phones, managed the reception diary, filing and ordering supplies\n\n"
      "Education\nBA History\n", "cv", 3, ("consolidated-reporting", "change-control", "dependency-management"), ()),
+    ("setting up a PMO decides the level, even among many analyst duties",
+     "Priya Patel\nSenior PMO Analyst\n\nExperience\nSenior PMO Analyst, Orbit Insurance  2021 - Present\n- Maintain the programme RAID log and track "
+     "dependencies across workstreams\n- Produce the consolidated weekly highlight report and dashboards for the programme board\n"
+     "- Run change control and track programme financials (budget, actuals, forecast)\n\nPMO Analyst, Vega Bank  2017 - 2021\n"
+     "- Established a PMO from scratch for the digital programme\n"
+     "- Maintained the RAID log and the resource plan\n\nEducation\nBSc Economics\n", "cv", 4, ("establish-pmo",), ()),
     ("current role: an executive who once set up a PMO is an executive",
      "Alex Reed\nExecutive Director\n\nExperience\nExecutive Director, Harbor Health Plans  2014 - Present\n"
      "- Lead the health plan service division: strategic planning, vendor management, product roadmap\n"
