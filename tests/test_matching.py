@@ -127,6 +127,10 @@ def test_essential_and_desirable_sections_set_the_requirement(lexicon) -> None:
     ("Managed a £40m investment portfolio of equities and bonds.", "portfolio-management"),
     ("Team leader at an MSP (managed service provider) supporting 40 clients.", "msp"),
     ("Engineered an ITIL-compliant lifecycle framework.", "itil"),
+    # A discipline is not a person's title; a verb with its object is not the noun of the alias.
+    ("BSc Civil Engineering, University of Leeds, 2015.", "title-other-profession"),
+    ("Led the project engineering workstream for the new plant.", "title-other-profession"),
+    ("An employability programme supporting individuals back into work.", "project-support-work"),
 ])
 def test_false_friends_are_not_findings(text: str, term_id: str, lexicon) -> None:
     doc = doc_of(f"Alex Smith\nExperience\n{text}\n")
@@ -152,6 +156,8 @@ def test_a_skill_listed_under_interests_is_not_a_finding(lexicon) -> None:
     ("Managed the programe RAID log.", "raid-log-upkeep", "RAID log"),
     ("Set up the PMO from scratch for a new programme.", "establish-pmo", "Set up the PMO from scratch"),
     ("Organising meetings & taking minutes.", "meeting-organisation", "Organising meetings"),
+    # ... while the noun in -ing still matches where a preposition or conjunction follows it.
+    ("Led programme supporting and reporting for the PMO.", "project-support-work", "programme supporting"),
 ])
 def test_variants_and_typos(text: str, term_id: str, matched: str, lexicon) -> None:
     doc = doc_of(f"Pat Jones\nExperience\n{text}\n")

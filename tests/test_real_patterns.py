@@ -158,3 +158,14 @@ def test_confidence_and_alternative_are_reported() -> None:
     if "alternative" in level:
         assert level["alternative"]["rank"] != level["rank"]
         assert 0 < level["alternative"]["probability"] < 1 - level["confidence"] + 1e-9
+
+
+def test_an_admin_title_counts_against_the_family() -> None:
+    """An Executive Assistant's or PA's title is admin, not project work (pmo-domain.md 2b): it weighs
+    against the family, so diary, travel and minutes alone do not make a project administrator."""
+    an = _analyse("Jordan Blake\nAdministrative Assistant\n\nExperience\nAdministrative Assistant to the Executive Team, Harbor Foods  "
+                  "2016 - Present\n- Managed calendars and arranged travel for four executives\n- Took meeting minutes, prepared agendas "
+                  "and kept the filing systems\n- Administrative support: expense reports, newsletter, records management\n", "cv")
+    assert an.verdict.rank == 0
+    assert an.verdict.against_points > 0
+    assert "the role's own title is 'Administrative Assistant'" in an.verdict.reasons[0]

@@ -2,6 +2,8 @@
 one overlap policy. `find_evidence` is pure: it returns Evidence and never changes the Document."""
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING
 
 from ..models import Document, Evidence
@@ -31,6 +33,33 @@ def _reason(cand: Candidate, label: str) -> str:
     return f"variant of '{cand.alias}' ({label})"
 
 
+def _discipline_not_person(text: str, alias: str) -> bool:
+    """Whether a title matched only through a word form that names a discipline, not a person:
+    "Civil Engineering" (a degree) or "Project Engineering" is not a Civil or Project Engineer."""
+    said, meant = text.split()[-1:], alias.split()[-1:]
+    return bool(said and meant) and said[0].lower().endswith("ing") and not meant[0].lower().endswith("ing")
+
+
+# Words after which an -ing form may still be the noun ("status reporting to the board", "project
+# planning and control"): prepositions, conjunctions. Any other word after it makes it a verb with
+# its object ("a programme supporting individuals", "project supporting HSBC").
+_NOUN_MAY_FOLLOW = frozenset("to and or of for in on at with by from across within as into via under through including per & nor but".split())
+_NEXT_WORD = re.compile(r"[ \t]*([A-Za-z&]+)")
+
+
+def _verb_not_noun(text: str, cand: Candidate) -> bool:
+    """Whether a duty alias that ends in a noun ("programme support") matched a verb form that takes
+    an object ("programme supporting individuals"): the phrase is then about something else.
+    (Gapped aliases, "accountable for ... delivery", are phrases of verbs already: not asked.)"""
+    said, meant = text[cand.start:cand.end].split()[-1:], cand.alias.split()[-1:]
+    if len(cand.alias.split()) < 2 or not said or not meant:
+        return False
+    if not said[0].lower().endswith("ing") or meant[0].lower().endswith(("ing", "ed")):
+        return False
+    nxt = _NEXT_WORD.match(text, cand.end)
+    return nxt is not None and nxt.group(1).lower() not in _NOUN_MAY_FOLLOW
+
+
 def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") -> tuple[Evidence, ...]:
     """Every lexicon term found in `doc`, with offsets into `doc.text`, section and reason."""
     sdoc = make_doc(doc.text)
@@ -49,6 +78,10 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
         term = lexicon.terms[cand.term_id]
         section = doc.section_at(cand.start)
         if section is not None and section.kind in ignored:
+            continue
+        if term.kind == "title" and _discipline_not_person(doc.text[cand.start:cand.end], cand.alias):
+            continue
+        if term.kind == "duty" and cand.alias in term.aliases and _verb_not_noun(doc.text, cand):
             continue
         if passes_guards(doc, cand.start, cand.end, term.requires_context, term.reject_context, window):
             allowed.append(cand)
