@@ -474,7 +474,10 @@ def test_ctrl_c_exits_130_and_resumes(tmp_path: Path, workers: str) -> None:
     folder = good_folder(tmp_path)
     (folder / "zz_slow.txt").write_text(CV_TEXT)
     args = hanging_cli_args("zz_slow") + ["batch", str(folder), "--out", str(tmp_path / "r.csv"), "--workers", workers]
-    child = subprocess.Popen(args, cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    # The child gets Ctrl-C's default action even when this test run itself ignores SIGINT (as a
+    # shell's background job does); a command started with SIGINT ignored rightly keeps ignoring it.
+    child = subprocess.Popen(args, cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     db = tmp_path / ".cv-matcher" / "results.sqlite"
     deadline = time.monotonic() + 120
     import sqlite3
