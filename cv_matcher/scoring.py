@@ -71,6 +71,8 @@ def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
         return lambda ev: False
     from .matching.context import clause, has_cue
 
+    any_cue = _substring_regex(clause_cues)
+
     def test(ev: Evidence) -> bool:
         if ev.kind == "certification":
             return False
@@ -80,6 +82,8 @@ def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
         before = before[:ev.start - left]
         if has_cue(before[-14:], near_cues):
             return True
+        if not any_cue.search(before):
+            return False  # no cue anywhere before it: the loop below would find none (one pass, not one per cue)
         # The cue must govern the finding itself: a few words before it, with no break or verb
         # phrase between ("report to the Head of PMO", not "report to X, providing project planning").
         for cue in clause_cues:
@@ -91,6 +95,12 @@ def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
         return False
 
     return test
+
+
+@lru_cache(maxsize=16)
+def _substring_regex(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the cues as a plain substring (what str.find looks for)."""
+    return re.compile("|".join(re.escape(c) for c in cues) if cues else r"(?!x)x")
 
 
 def _headline_weight(headline: Evidence, evidence: tuple[Evidence, ...], text: str, lexicon: Lexicon,
