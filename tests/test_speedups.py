@@ -172,9 +172,9 @@ def test_a_fresh_fuzzy_index_finds_the_same() -> None:
 
 @pytest.mark.parametrize("memory", [fuzzy.MAX_REMEMBERED, 30])
 def test_remembered_fuzzy_scores_give_the_same_hits(texts: list[str], memory: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each bucket remembers the hits of the keys it scored: texts met again (and keys met twice
-    in one text), with a memory that keeps everything or is cleared every few keys, give the
-    full matrix's hits."""
+    """The index remembers the hits of the n-grams it scored: texts met again (and keys met
+    twice in one text), with a memory that keeps everything or is cleared every few n-grams,
+    give the full matrix's hits."""
     monkeypatch.setattr(fuzzy, "MAX_REMEMBERED", memory)
     index = fuzzy.build_index.__wrapped__(cached_lexicon())
     typos = "Prince 2 Practioner, PRINCE II Foundaton, MS-Projet, Sharepiont, Certifed Scrum Mastr, P3O Fondation\n"
@@ -183,7 +183,7 @@ def test_remembered_fuzzy_scores_give_the_same_hits(texts: list[str], memory: in
     for text in chosen + chosen[::-1]:
         doc = phrases.make_doc(text)
         assert fuzzy.fuzzy_hits(doc, index, text) == full_matrix_hits(doc, index, text), text[:80]
-        held = sum(len(b.seen) for b in index._bucket_of.values())
+        held = sum(len(keys) for keys in index._memo.values())
         assert held == index._remembered[0] and (held <= memory or memory < 1000)
         remembered = max(remembered, held)
     assert remembered > (0 if memory < 1000 else 1000)
@@ -195,12 +195,13 @@ def test_candidate_grams_are_phrases_with_the_keys_and_short_words_of_their_text
         doc = phrases.make_doc(text)
         words = plain_words(doc)
         ngrams = {(size, span) for size in range(1, fuzzy.MAX_NGRAM + 2) for span in plain_ngrams(text, words, size)}
-        for bucket, grams in fuzzy._candidate_grams(text, phrases.doc_info(doc).words, index).items():
-            for gram in grams:
-                assert (gram.size, (gram.start, gram.end)) in ngrams
-                assert gram.key == fuzzy.fuzzy_key(text[gram.start:gram.end]) and len(gram.key) == bucket.length
-                assert bucket.shorts == fuzzy.short_words(text[gram.start:gram.end])
-                assert gram.size in fuzzy.sizes_for(list(index.by_words)[bucket.group])
+        for gram in fuzzy._candidate_grams(text, phrases.doc_info(doc).words, index):
+            assert (gram.size, (gram.start, gram.end)) in ngrams
+            assert gram.key == fuzzy.fuzzy_key(text[gram.start:gram.end])
+            shorts = index.short_set(gram.shorts)
+            assert shorts == fuzzy.short_words(text[gram.start:gram.end])
+            buckets = index.tables(shorts)[gram.size][len(gram.key)]  # it meets some bucket
+            assert buckets and all(gram.size in fuzzy.sizes_for(list(index.by_words)[b.group]) for b in buckets)
 
 
 def test_doc_info_words_are_the_tokens_words(texts: list[str]) -> None:
