@@ -195,13 +195,17 @@ def test_candidate_grams_are_phrases_with_the_keys_and_short_words_of_their_text
         doc = phrases.make_doc(text)
         words = plain_words(doc)
         ngrams = {(size, span) for size in range(1, fuzzy.MAX_NGRAM + 2) for span in plain_ngrams(text, words, size)}
-        for gram in fuzzy._candidate_grams(text, phrases.doc_info(doc).words, index):
-            assert (gram.size, (gram.start, gram.end)) in ngrams
-            assert gram.key == fuzzy.fuzzy_key(text[gram.start:gram.end])
-            shorts = index.short_set(gram.shorts)
-            assert shorts == fuzzy.short_words(text[gram.start:gram.end])
-            buckets = index.tables(shorts)[gram.size][len(gram.key)]  # it meets some bucket
-            assert buckets and all(gram.size in fuzzy.sizes_for(list(index.by_words)[b.group]) for b in buckets)
+        words = phrases.doc_info(doc).words
+        for grams in fuzzy._candidate_grams(text, words, index):
+            size = grams.size
+            for first, key, number in zip(grams.firsts, grams.keys, grams.shorts):
+                start, end = words[first][1], words[first + size - 1][2]
+                assert (size, (start, end)) in ngrams
+                assert key == fuzzy.fuzzy_key(text[start:end])
+                shorts = index.short_set(number)
+                assert shorts == fuzzy.short_words(text[start:end])
+                buckets = index.tables(shorts)[size][len(key)]  # it meets some bucket
+                assert buckets and all(size in fuzzy.sizes_for(list(index.by_words)[b.group]) for b in buckets)
 
 
 def test_doc_info_words_are_the_tokens_words(texts: list[str]) -> None:

@@ -96,11 +96,6 @@ class FuzzyIndex:
     _memo: dict[int, dict[str, Hits]] = field(default_factory=dict, compare=False, repr=False)
     _remembered: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)  # n-grams _memo holds
 
-    def remembered(self, shorts: int, size: int, key: str) -> Hits | None:
-        """The hits of an n-gram scored before, or None."""
-        table = self._memo.get(shorts * 8 + size)
-        return None if table is None else table.get(key)
-
     def remember(self, scored: dict[tuple[int, int, str], Hits]) -> None:
         """Keep the hits of the n-grams just scored; past MAX_REMEMBERED n-grams all are
         forgotten (bounded memory, for a long batch or the web app: scoring again is harmless)."""
@@ -242,22 +237,23 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
 _key = lru_cache(maxsize=65536)(fuzzy_key)
 
 
-class _Gram(NamedTuple):
-    key: str
+class _Grams(NamedTuple):
+    """The candidate n-grams of one size, column by column (a tuple per n-gram cost more than
+    the rest of their making): n-gram j is words[firsts[j]] to words[firsts[j] + size - 1]."""
+
     size: int  # words
-    first: int  # index of its first word
-    start: int  # character offsets into the text
-    end: int
-    shorts: int  # its short words' number (FuzzyIndex.short_ids)
+    firsts: list[int]  # index of each one's first word
+    keys: list[str]
+    shorts: list[int]  # their short words' numbers (FuzzyIndex.short_ids)
 
 
 _DEAD = frozenset({"\0"})  # the short words of an n-gram that no alias's hold (never a real short word)
 
 
-def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[str]]], index: FuzzyIndex) -> list[_Gram]:
-    """The n-grams that could match an alias, by size then position: of 1 to MAX_NGRAM + 1
-    words, phrases, and with a key length and short words that some alias of a group meeting
-    their size allows (FuzzyIndex.reachable). `words`: DocInfo.words.
+def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[str]]], index: FuzzyIndex) -> list[_Grams]:
+    """The n-grams that could match an alias, per size: of 1 to MAX_NGRAM + 1 words, phrases,
+    and with a key length and short words that some alias of a group meeting their size allows
+    (FuzzyIndex.reachable). `words`: DocInfo.words.
 
     An n-gram is text[first word's start:last word's end]; it is a phrase unless its words are far
     apart (punctuation tokens between them) or a PHRASE_BREAKS character stands between its first
@@ -294,7 +290,7 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
     key_from, key_to = numpy.array(offsets[:count]), numpy.array(key_ends)
     word_ids = numpy.array([ids.get(shorts, 0) for shorts in word_shorts])
     gram_ids = word_ids  # the single words' short words: each n-gram's are built from them and the size below
-    grams: list[_Gram] = []
+    out: list[_Grams] = []
     for size in range(1, MAX_NGRAM + 2):
         n, up = count - size + 1, size - 1
         if n <= 0:
@@ -302,8 +298,10 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
         if size > 1:  # the short words of each n-gram of this size, from those of the size below
             mine, rest = word_ids[:n], gram_ids[1:n + 1]
             gram_ids = numpy.where(mine == empty, rest, numpy.where(rest == empty, mine, 0))  # 0 stays 0: dead
-            for i in numpy.flatnonzero((mine != empty) & (rest != empty) & (mine != 0) & (rest != 0)).tolist():
-                gram_ids[i] = index.union(int(mine[i]), int(rest[i]))
+            both = numpy.flatnonzero((mine != empty) & (rest != empty) & (mine != 0) & (rest != 0))
+            if len(both):
+                union = index.union
+                gram_ids[both] = [union(a, b) for a, b in zip(mine[both].tolist(), rest[both].tolist())]
             for i in touching:
                 if i < n:
                     gram_ids[i] = ids.get(short_words(text[starts[i]:ends[i + up]]), 0)
@@ -311,11 +309,11 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
         # no run of punctuation tokens between them; one segment)
         keep = reachable[gram_ids, size, numpy.minimum(key_to[up:] - key_from[:n], longest)]
         keep &= (tok[up:] - tok[:n] <= 2 * size) & (seg[up:] == seg[:n])
-        found = numpy.flatnonzero(keep).tolist()
-        if found:
-            numbers = gram_ids.tolist()
-            grams += [_Gram(joined[offsets[i]:key_ends[i + up]], size, i, starts[i], ends[i + up], numbers[i]) for i in found]
-    return grams
+        firsts = numpy.flatnonzero(keep)
+        if len(firsts):
+            at = firsts.tolist()
+            out.append(_Grams(size, at, [joined[offsets[i]:key_ends[i + up]] for i in at], gram_ids[firsts].tolist()))
+    return out
 
 
 _NONZERO = re.compile(rb"[^\0]")
@@ -411,24 +409,33 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
     text = doc.text if text is None else text
     from .phrases import doc_info
 
-    grams = _candidate_grams(text, doc_info(doc).words, index)
-    remembered = index.remembered
-    known = [remembered(gram.shorts, gram.size, gram.key) for gram in grams]
-    new = dict.fromkeys((gram.shorts, gram.size, gram.key) for gram, hits in zip(grams, known) if hits is None)
+    words = doc_info(doc).words
+    memo = index._memo
+    found: list[tuple[int, int, Hits]] = []  # (first word, size, hits) of each n-gram with some
+    new: list[tuple[int, int, str, int]] = []  # (first word, size, key, short words) of those not scored before
+    for grams in _candidate_grams(text, words, index):
+        size = grams.size
+        for first, key, shorts in zip(grams.firsts, grams.keys, grams.shorts):
+            table = memo.get(shorts * 8 + size)
+            hits = None if table is None else table.get(key)
+            if hits is None:
+                new.append((first, size, key, shorts))
+            elif hits:
+                found.append((first, size, hits))
     if new:
-        scored = _score(index, new)
+        scored = _score(index, dict.fromkeys((shorts, size, key) for _, size, key, shorts in new))
         index.remember(scored)
-        known = [scored[gram.shorts, gram.size, gram.key] if hits is None else hits for gram, hits in zip(grams, known)]
-    # (group, size, first word, key, score, n-gram)
-    found = [(group, gram.size, gram.first, key_index, score, gram) for gram, hits in zip(grams, known) if hits
-             for group, key_index, score in hits]
+        found += [(first, size, hits) for first, size, key, shorts in new if (hits := scored[shorts, size, key])]
     groups = list(index.by_words.values())
     out: list[FuzzyHit] = []
-    for group, _, _, key_index, score, gram in sorted(found, key=lambda f: f[:4]):
+    # (group, size, first word, key) is one pair of one n-gram and one alias: sorted as the matrices list them
+    for group, size, first, key_index, score in sorted((group, size, first, key_index, score) for first, size, hits in found
+                                                       for group, key_index, score in hits):
         term_id, alias, term_cutoff = groups[group][1][key_index]
         if score < term_cutoff:
             continue
-        if short_words(text[gram.start:gram.end]) != short_words(alias):
+        start, end = words[first][1], words[first + size - 1][2]
+        if short_words(text[start:end]) != short_words(alias):
             continue
-        out.append(FuzzyHit(term_id, alias, gram.start, gram.end, score))
+        out.append(FuzzyHit(term_id, alias, start, end, score))
     return out
