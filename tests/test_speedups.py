@@ -502,3 +502,19 @@ def test_references_read_backwards_are_those_read_forwards() -> None:
         assert sorted(pdfquick.references(text)) == expected, text[:80]
         found += len(expected)
     assert found > 3000
+
+
+def test_fuzzy_hits_on_the_shared_corpus_are_the_full_matrix_hits(corpus: Path) -> None:
+    """Real CVs and adverts (../shared/corpus): the n-grams pruned by the reachable array, looked
+    up in the memory per (short words, size, key) and scored per bucket give the hits of the full
+    matrix, met once and met again."""
+    paths = sorted(p for folder in ("cvs-pmo", "resume-dataset", "unlabelled", "adverts-pmo", "files")
+                   for p in (corpus / folder).glob("*") if p.suffix in (".txt", ".docx"))
+    index = fuzzy.build_index.__wrapped__(cached_lexicon())
+    docs = [(phrases.make_doc(text), text) for text in (read_document(p).text for p in paths)]
+    found = 0
+    for doc, text in docs + docs[:20]:
+        hits = fuzzy.fuzzy_hits(doc, index, text)
+        assert hits == full_matrix_hits(doc, index, text), text[:80]
+        found += len(hits)
+    assert len(docs) > 100 and found > 100
