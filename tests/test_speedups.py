@@ -518,3 +518,19 @@ def test_fuzzy_hits_on_the_shared_corpus_are_the_full_matrix_hits(corpus: Path) 
         assert hits == full_matrix_hits(doc, index, text), text[:80]
         found += len(hits)
     assert len(docs) > 100 and found > 100
+
+
+def test_token_spans_are_the_tokens_lengths_and_spaces(corpus: Path, texts: list[str]) -> None:
+    """token_spans reads IDX and LENGTH: the same offsets as adding up each token's length and
+    trailing space from the start (what a Doc's text is made of), on real texts."""
+    from spacy.attrs import LENGTH, SPACY
+
+    paths = sorted(p for p in corpus.glob("*/*.txt"))
+    for text in texts + [p.read_text(encoding="utf-8", errors="replace") for p in paths] + exception_heavy_texts(10) + [""]:
+        doc = phrases.tokenizer()(text)
+        spans, start = [], 0
+        for length, space in doc.to_array([LENGTH, SPACY]).tolist():
+            spans.append((start, start + length))
+            start += length + space
+        assert phrases.token_spans(doc) == spans
+    assert len(paths) > 100
