@@ -191,13 +191,13 @@ def _declares_doctype(archive: zipfile.ZipFile, name: str) -> bool:
                 if failed or not chunk:
                     return False  # not well-formed before the root: python-docx refuses it too, or never reads it
         finally:
-            for _ in parser.read_events():
-                pass
             if chunk:  # not closed yet
                 try:
                     parser.close()
                 except etree.XMLSyntaxError:
                     pass  # the document was left unfinished on purpose
+            for _ in parser.read_events():  # closing may queue one more (a start tag cut in two)
+                pass
 
 
 def _header_footer_texts(document: Any, seen: _Seen) -> tuple[list[str], list[str]]:
