@@ -434,6 +434,30 @@ def test_docx_with_external_entity_is_refused(tmp_path: Path) -> None:
     assert "TOP-SECRET-VALUE" not in "".join(parse_xml(xml).itertext())
 
 
+def test_docx_doctype_check_leaves_no_parse_tree_for_the_collector() -> None:
+    """The DOCTYPE check stops each part's parser at the root's start tag; a parser left so is a
+    reference cycle holding its partial tree (libxml2's memory), which only a full collection
+    would free, and a batch worker's memory grew with the run until it was drained and closed."""
+    import gc
+
+    from lxml import etree
+
+    from cv_matcher.readers import docx as docx_reader
+
+    data = make_docx(build_cv_docx)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(3):
+            assert docx_reader._check_package(data, "cv.docx", ReadLimits()) is False  # not Strict
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, etree._Element)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert not left
+
+
 def as_template(data: bytes) -> bytes:
     """The same package declared as a Word template (.dotx), which python-docx refuses."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

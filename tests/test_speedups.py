@@ -172,9 +172,9 @@ def test_a_fresh_fuzzy_index_finds_the_same() -> None:
 
 @pytest.mark.parametrize("memory", [fuzzy.MAX_REMEMBERED, 30])
 def test_remembered_fuzzy_scores_give_the_same_hits(texts: list[str], memory: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each bucket remembers the hits of the keys it scored: texts met again (and keys met twice
-    in one text), with a memory that keeps everything or is cleared every few keys, give the
-    full matrix's hits."""
+    """The index remembers the hits of the n-grams it scored: texts met again (and keys met
+    twice in one text), with a memory that keeps everything or is cleared every few n-grams,
+    give the full matrix's hits."""
     monkeypatch.setattr(fuzzy, "MAX_REMEMBERED", memory)
     index = fuzzy.build_index.__wrapped__(cached_lexicon())
     typos = "Prince 2 Practioner, PRINCE II Foundaton, MS-Projet, Sharepiont, Certifed Scrum Mastr, P3O Fondation\n"
@@ -183,7 +183,7 @@ def test_remembered_fuzzy_scores_give_the_same_hits(texts: list[str], memory: in
     for text in chosen + chosen[::-1]:
         doc = phrases.make_doc(text)
         assert fuzzy.fuzzy_hits(doc, index, text) == full_matrix_hits(doc, index, text), text[:80]
-        held = sum(len(b.seen) for b in index._bucket_of.values())
+        held = sum(len(keys) for keys in index._memo.values())
         assert held == index._remembered[0] and (held <= memory or memory < 1000)
         remembered = max(remembered, held)
     assert remembered > (0 if memory < 1000 else 1000)
@@ -195,12 +195,17 @@ def test_candidate_grams_are_phrases_with_the_keys_and_short_words_of_their_text
         doc = phrases.make_doc(text)
         words = plain_words(doc)
         ngrams = {(size, span) for size in range(1, fuzzy.MAX_NGRAM + 2) for span in plain_ngrams(text, words, size)}
-        for bucket, grams in fuzzy._candidate_grams(text, phrases.doc_info(doc).words, index).items():
-            for gram in grams:
-                assert (gram.size, (gram.start, gram.end)) in ngrams
-                assert gram.key == fuzzy.fuzzy_key(text[gram.start:gram.end]) and len(gram.key) == bucket.length
-                assert bucket.shorts == fuzzy.short_words(text[gram.start:gram.end])
-                assert gram.size in fuzzy.sizes_for(list(index.by_words)[bucket.group])
+        words = phrases.doc_info(doc).words
+        for grams in fuzzy._candidate_grams(text, words, index):
+            size = grams.size
+            for first, key, number in zip(grams.firsts, grams.keys, grams.shorts):
+                start, end = words[first][1], words[first + size - 1][2]
+                assert (size, (start, end)) in ngrams
+                assert key == fuzzy.fuzzy_key(text[start:end])
+                shorts = index.short_set(number)
+                assert shorts == fuzzy.short_words(text[start:end])
+                buckets = index.tables(shorts)[size][len(key)]  # it meets some bucket
+                assert buckets and all(size in fuzzy.sizes_for(list(index.by_words)[b.group]) for b in buckets)
 
 
 def test_doc_info_words_are_the_tokens_words(texts: list[str]) -> None:
@@ -497,3 +502,35 @@ def test_references_read_backwards_are_those_read_forwards() -> None:
         assert sorted(pdfquick.references(text)) == expected, text[:80]
         found += len(expected)
     assert found > 3000
+
+
+def test_fuzzy_hits_on_the_shared_corpus_are_the_full_matrix_hits(corpus: Path) -> None:
+    """Real CVs and adverts (../shared/corpus): the n-grams pruned by the reachable array, looked
+    up in the memory per (short words, size, key) and scored per bucket give the hits of the full
+    matrix, met once and met again."""
+    paths = sorted(p for folder in ("cvs-pmo", "resume-dataset", "unlabelled", "adverts-pmo", "files")
+                   for p in (corpus / folder).glob("*") if p.suffix in (".txt", ".docx"))
+    index = fuzzy.build_index.__wrapped__(cached_lexicon())
+    docs = [(phrases.make_doc(text), text) for text in (read_document(p).text for p in paths)]
+    found = 0
+    for doc, text in docs + docs[:20]:
+        hits = fuzzy.fuzzy_hits(doc, index, text)
+        assert hits == full_matrix_hits(doc, index, text), text[:80]
+        found += len(hits)
+    assert len(docs) > 100 and found > 100
+
+
+def test_token_spans_are_the_tokens_lengths_and_spaces(corpus: Path, texts: list[str]) -> None:
+    """token_spans reads IDX and LENGTH: the same offsets as adding up each token's length and
+    trailing space from the start (what a Doc's text is made of), on real texts."""
+    from spacy.attrs import LENGTH, SPACY
+
+    paths = sorted(p for p in corpus.glob("*/*.txt"))
+    for text in texts + [p.read_text(encoding="utf-8", errors="replace") for p in paths] + exception_heavy_texts(10) + [""]:
+        doc = phrases.tokenizer()(text)
+        spans, start = [], 0
+        for length, space in doc.to_array([LENGTH, SPACY]).tolist():
+            spans.append((start, start + length))
+            start += length + space
+        assert phrases.token_spans(doc) == spans
+    assert len(paths) > 100

@@ -10,16 +10,17 @@ a cut-off c when the lengths are close enough (|a - b| <= (1 - c/100)(a + b), as
 character costs one edit), and a hit must have the alias's short words exactly. So the index
 keeps, per n-gram size, short words and key length, the aliases (by group) that such an n-gram
 could match, and an n-gram with none is dropped before its key is even cut from the text (most
-are). The n-grams left are scored in one `process.cdist` call per group, key length and short
-words (identical keys once), or, for the many small ones, all together in one `process.cpdist`
-call. The hits are those that scoring every n-gram against every alias gives
+are): the test is one array lookup per n-gram size over the whole text (FuzzyIndex.reachable),
+not a Python step per n-gram. The n-grams left are scored in one `process.cdist` call per group,
+key length and short words (identical keys once), or, for the many small ones, all together in
+one `process.cpdist` call; the hits of each n-gram (short words, size, key) are remembered for
+later documents. The hits are those that scoring every n-gram against every alias gives
 (tests/test_speedups.py compares them).
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, combinations
@@ -36,8 +37,12 @@ MIN_ALIAS_CHARS = 7  # short strings ("PMP", "CSM") are too easy to hit by accid
 MAX_NGRAM = 5
 PHRASE_BREAKS = frozenset("\n:;|•()[],")
 _PHRASE_BREAK = re.compile("[" + re.escape("".join(sorted(PHRASE_BREAKS))) + "]")
-MAX_REMEMBERED = 15_000  # n-gram keys whose hits the buckets remember, in all (about 10 MB in a worker)
+# n-grams (short words, size, key) whose hits are remembered, in all: about 1.6 MB of Python
+# objects in a worker (a key and an entry each; most hit nothing and share the empty tuple)
+MAX_REMEMBERED = 15_000
 SMALL_CALL = 24  # score a group's n-grams of one length and short words by cpdist below this many pairs
+
+Hits = tuple[tuple[int, int, float], ...]  # (group, key index in the group, score) of one n-gram
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +69,11 @@ def sizes_for(n: int) -> list[int]:
 class _Bucket:
     """A group's keys that an n-gram of one key length and one set of short words could match."""
 
-    __slots__ = ("cutoff", "group", "indices", "keys", "length", "seen", "shorts")
+    __slots__ = ("cutoff", "group", "indices", "keys", "length", "shorts")
 
     def __init__(self, group: int, length: int, shorts: frozenset[str], indices: list[int], keys: list[str], cutoff: float) -> None:
         self.group, self.length, self.shorts = group, length, shorts
         self.indices, self.keys, self.cutoff = indices, keys, cutoff
-        # n-gram key -> its hits here, (column, score): scored once, for every later document too
-        # (headings, skills and stock phrases recur from CV to CV); see FuzzyIndex.remember
-        self.seen: dict[str, tuple[tuple[int, float], ...]] = {}
 
 
 @dataclass(frozen=True)
@@ -84,18 +86,28 @@ class FuzzyIndex:
     _tables: dict[frozenset[str], tuple[dict[int, tuple[_Bucket, ...]], ...]] = field(default_factory=dict, compare=False, repr=False)
     _bucket_of: dict[tuple[int, int, frozenset[str]], _Bucket] = field(default_factory=dict, compare=False, repr=False)
     _cutoffs: list[float] = field(default_factory=list, compare=False, repr=False)
-    _parts: set[frozenset[str]] = field(default_factory=set, compare=False, repr=False)
-    _remembered: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)  # keys the buckets hold
+    # every subset of an alias's short words -> its number (from 1; 0 is "none": no alias has them)
+    _ids: dict[frozenset[str], int] = field(default_factory=dict, compare=False, repr=False)
+    _sets: list[frozenset[str]] = field(default_factory=list, compare=False, repr=False)  # number -> short words
+    _unions: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
+    _reachable: list[Any] = field(default_factory=list, compare=False, repr=False)  # [the array of reachable()]
+    # the hits of the n-grams scored, for every later document too (headings, skills and stock
+    # phrases recur from CV to CV): short words' number * 8 + size -> key -> hits; see remember
+    _memo: dict[int, dict[str, Hits]] = field(default_factory=dict, compare=False, repr=False)
+    _remembered: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)  # n-grams _memo holds
 
-    def remember(self, scored: dict[tuple[_Bucket, str], tuple[_Gram, list[tuple[int, float]]]]) -> None:
-        """Keep the hits of the keys just scored in their buckets; past MAX_REMEMBERED keys every
-        bucket forgets (bounded memory, for a long batch or the web app: scoring again is harmless)."""
+    def remember(self, scored: dict[tuple[int, int, str], Hits]) -> None:
+        """Keep the hits of the n-grams just scored; past MAX_REMEMBERED n-grams all are
+        forgotten (bounded memory, for a long batch or the web app: scoring again is harmless)."""
         if self._remembered[0] + len(scored) > MAX_REMEMBERED:
-            for bucket in self._bucket_of.values():
-                bucket.seen.clear()
+            self._memo.clear()
             self._remembered[0] = 0
-        for (bucket, key), (_, hits) in scored.items():
-            bucket.seen[key] = tuple(hits)
+        memo = self._memo
+        for (shorts, size, key), hits in scored.items():
+            table = memo.get(shorts * 8 + size)
+            if table is None:
+                table = memo[shorts * 8 + size] = {}
+            table[key] = hits
         self._remembered[0] += len(scored)
 
     def tables(self, shorts: frozenset[str]) -> tuple[dict[int, tuple[_Bucket, ...]], ...] | None:
@@ -128,14 +140,54 @@ class FuzzyIndex:
                     self._keys.setdefault(short_words(alias), []).append((group, n, lo, hi, index))
         return self._keys
 
-    def short_parts(self) -> set[frozenset[str]]:
-        """Every subset of the short words of an alias: an n-gram with other short words can
-        match no alias, nor can any n-gram that holds it."""
-        if not self._parts:
+    def short_ids(self) -> dict[frozenset[str], int]:
+        """Every subset of the short words of an alias -> its number (from 1): an n-gram with
+        other short words (number 0) can match no alias, nor can any n-gram that holds it."""
+        if not self._ids:
+            parts: set[frozenset[str]] = set()
             for shorts in self.alias_shorts():
                 items = sorted(shorts)
-                self._parts.update(frozenset(c) for k in range(len(items) + 1) for c in combinations(items, k))
-        return self._parts
+                parts.update(frozenset(c) for k in range(len(items) + 1) for c in combinations(items, k))
+            self._sets.append(_DEAD)
+            for shorts in sorted(parts, key=sorted):
+                self._ids[shorts] = len(self._sets)
+                self._sets.append(shorts)
+        return self._ids
+
+    def short_parts(self) -> set[frozenset[str]]:
+        """Every subset of the short words of an alias (see short_ids)."""
+        return set(self.short_ids())
+
+    def short_set(self, number: int) -> frozenset[str]:
+        """The short words numbered `number` by short_ids (0: _DEAD)."""
+        self.short_ids()
+        return self._sets[number]
+
+    def union(self, a: int, b: int) -> int:
+        """The number of the union of two numbered sets of short words (0 if no alias has it)."""
+        found = self._unions.get((a, b))
+        if found is None:
+            found = self._unions[a, b] = self.short_ids().get(self._sets[a] | self._sets[b], 0)
+        return found
+
+    def reachable(self) -> Any:
+        """A boolean array [short words' number, n-gram size, key length]: whether an n-gram of
+        that size, short words and key length meets any bucket (tables(shorts)[size] has the
+        length). The last length stands for every longer one (never reachable)."""
+        if not self._reachable:
+            import numpy
+
+            ids = self.short_ids()
+            rows = [(ids[shorts], size, lo, hi) for shorts, keys in self.alias_shorts().items()
+                    for _, n, lo, hi, _ in keys for size in sizes_for(n)]
+            width = max((row[3] for row in rows), default=0) + 2  # lengths 0 to the longest reachable + 1
+            # Filled in place, one length interval at a time (1-2 ms, once): no large temporaries.
+            flags = bytearray((len(ids) + 1) * (MAX_NGRAM + 2) * width)
+            for number, size, lo, hi in rows:
+                at = (number * (MAX_NGRAM + 2) + size) * width
+                flags[at + lo:at + hi + 1] = b"\1" * (hi + 1 - lo)
+            self._reachable.append(numpy.frombuffer(flags, dtype=numpy.bool_).reshape(len(ids) + 1, MAX_NGRAM + 2, width))
+        return self._reachable[0]
 
     def _bucket(self, group: int, length: int, shorts: frozenset[str], indices: list[int]) -> _Bucket:
         """The one _Bucket of (group, key length, short words), shared by every n-gram size."""
@@ -148,7 +200,6 @@ class FuzzyIndex:
             cutoff = self._cutoffs[group]  # each hit is checked against its own term's
             bucket = self._bucket_of[(group, length, shorts)] = _Bucket(group, length, shorts, indices, [keys[i] for i in indices], cutoff)
         return bucket
-
 
 
 @lru_cache(maxsize=4096)
@@ -183,28 +234,26 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
     return FuzzyIndex(by_words=groups)
 
 
-def _words(doc: "Doc", text: str) -> list[tuple[int, int, int]]:
-    """(token index, start char, end char) of each token that holds a letter or digit."""
-    from .phrases import doc_info
-
-    return [w[:3] for w in doc_info(doc).words]
-
-
 _key = lru_cache(maxsize=65536)(fuzzy_key)
 
 
-class _Gram(NamedTuple):
-    key: str
+class _Grams(NamedTuple):
+    """The candidate n-grams of one size, column by column (a tuple per n-gram cost more than
+    the rest of their making): n-gram j is words[firsts[j]] to words[firsts[j] + size - 1]."""
+
     size: int  # words
-    first: int  # index of its first word
-    start: int  # character offsets into the text
-    end: int
+    firsts: list[int]  # index of each one's first word
+    keys: list[str]
+    shorts: list[int]  # their short words' numbers (FuzzyIndex.short_ids)
 
 
-def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[str]]], index: FuzzyIndex) -> dict[_Bucket, list[_Gram]]:
-    """The n-grams that could match an alias, by the buckets of keys they could match: of 1 to
-    MAX_NGRAM + 1 words, phrases, and with a key length and short words that some alias of a group
-    meeting their size allows. `words`: DocInfo.words.
+_DEAD = frozenset({"\0"})  # the short words of an n-gram that no alias's hold (never a real short word)
+
+
+def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[str]]], index: FuzzyIndex) -> list[_Grams]:
+    """The n-grams that could match an alias, per size: of 1 to MAX_NGRAM + 1 words, phrases,
+    and with a key length and short words that some alias of a group meeting their size allows
+    (FuzzyIndex.reachable). `words`: DocInfo.words.
 
     An n-gram is text[first word's start:last word's end]; it is a phrase unless its words are far
     apart (punctuation tokens between them) or a PHRASE_BREAKS character stands between its first
@@ -218,53 +267,53 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
     short words are its first word's and those of the rest, unless the first two touch (no
     character between them: a run may go on from one into the next); then they are found in its
     text. An n-gram whose short words are in no alias's is dead, and so is every longer one that
-    holds it."""
+    holds it. Each size is one pass of array operations over every position."""
     count = len(words)
-    pending: dict[_Bucket, list[_Gram]] = defaultdict(list)
-    if not count:
-        return pending
+    if not count or not index.by_words:
+        return []
+    import numpy
+
     tokens, starts, ends, word_keys, word_shorts = (list(column) for column in zip(*words))
     breaks = [m.start() for m in _PHRASE_BREAK.finditer(text, 0, starts[-1])]
-    # segment of each word: the breaks before its start (two words share one when none is between them)
-    segments = [bisect_left(breaks, start) for start in starts] if breaks else [0] * count
     between = [_key(text[b:a]) if a - b > 1 or text[b:a] != " " else "" for b, a in zip(ends, starts[1:])] + [""]
     joined = "".join([k + g for k, g in zip(word_keys, between)])
     offsets = list(accumulate((len(k) + len(g) for k, g in zip(word_keys, between)), initial=0))  # of each word's key in joined
     key_ends = [o + len(k) for o, k in zip(offsets, word_keys)]
     touching = [i for i, (end, start) in enumerate(zip(ends, starts[1:])) if end >= start]
-    tables_of, alias_shorts = index._tables, index.alias_shorts()
-    parts = index.short_parts()  # every subset of an alias's short words
-    dead = _DEAD
-    shorts = [sh if sh in parts else dead for sh in word_shorts]
-    shorts_1 = shorts  # the single words' short words: each n-gram's are built from them and the size below
+    ids = index.short_ids()
+    reachable = index.reachable()
+    longest = reachable.shape[2] - 1  # stands for every length past the longest reachable
+    empty = ids[frozenset()]
+    tok = numpy.array(tokens)
+    # segment of each word: the breaks before its start (two words share one when none is between them)
+    seg = numpy.searchsorted(numpy.array(breaks), numpy.array(starts)) if breaks else numpy.zeros(count, dtype=numpy.int64)
+    key_from, key_to = numpy.array(offsets[:count]), numpy.array(key_ends)
+    word_ids = numpy.array([ids.get(shorts, 0) for shorts in word_shorts])
+    gram_ids = word_ids  # the single words' short words: each n-gram's are built from them and the size below
+    out: list[_Grams] = []
     for size in range(1, MAX_NGRAM + 2):
-        span, up = 2 * size, size - 1
+        n, up = count - size + 1, size - 1
+        if n <= 0:
+            break
         if size > 1:  # the short words of each n-gram of this size, from those of the size below
-            shorts = [dead if rest is dead or mine is dead else rest if not mine else mine if not rest
-                      else union if (union := mine | rest) in parts else dead
-                      for mine, rest in zip(shorts_1, shorts[1:])]
+            mine, rest = word_ids[:n], gram_ids[1:n + 1]
+            gram_ids = numpy.where(mine == empty, rest, numpy.where(rest == empty, mine, 0))  # 0 stays 0: dead
+            both = numpy.flatnonzero((mine != empty) & (rest != empty) & (mine != 0) & (rest != 0))
+            if len(both):
+                union = index.union
+                gram_ids[both] = [union(a, b) for a, b in zip(mine[both].tolist(), rest[both].tolist())]
             for i in touching:
-                if i + up < count:
-                    found = short_words(text[starts[i]:ends[i + up]])
-                    shorts[i] = found if found in parts else dead
-        for gram_shorts in set(shorts).difference(tables_of):
-            if gram_shorts in alias_shorts:
-                index.tables(gram_shorts)
+                if i < n:
+                    gram_ids[i] = ids.get(short_words(text[starts[i]:ends[i + up]]), 0)
         # with short words and a key length some alias allows; then phrases (words not far apart:
         # no run of punctuation tokens between them; one segment)
-        for i, buckets in [(i, buckets) for i, gram_shorts, offset, key_end in zip(range(count), shorts, offsets, key_ends[up:])
-                           if (tables := tables_of.get(gram_shorts)) is not None
-                           and (buckets := tables[size].get(key_end - offset)) is not None]:
-            last = i + up
-            if tokens[last] - tokens[i] > span or segments[i] != segments[last]:
-                continue
-            gram = _Gram(joined[offsets[i]:key_ends[last]], size, i, starts[i], ends[last])
-            for bucket in buckets:
-                pending[bucket].append(gram)
-    return pending
-
-
-_DEAD = frozenset({"\0"})  # the short words of an n-gram that no alias's hold (never a real short word)
+        keep = reachable[gram_ids, size, numpy.minimum(key_to[up:] - key_from[:n], longest)]
+        keep &= (tok[up:] - tok[:n] <= 2 * size) & (seg[up:] == seg[:n])
+        firsts = numpy.flatnonzero(keep)
+        if len(firsts):
+            at = firsts.tolist()
+            out.append(_Grams(size, at, [joined[offsets[i]:key_ends[i + up]] for i in at], gram_ids[firsts].tolist()))
+    return out
 
 
 _NONZERO = re.compile(rb"[^\0]")
@@ -310,12 +359,45 @@ def _rapidfuzz_impl() -> tuple[Any, Any, Any]:
         return process.cdist, process.cpdist, None
 
 
-def _note(scored: dict[tuple[_Bucket, str], tuple[_Gram, list[tuple[int, float]]]], bucket: _Bucket, gram: _Gram,
-          col: int, score: float) -> None:
-    """Keep a hit for the bucket's memory of its key, from the first n-gram with that key only."""
-    first, hits = scored[bucket, gram.key]
-    if first is gram:
-        hits.append((col, score))
+def _score(index: FuzzyIndex, grams: dict[tuple[int, int, str], None]) -> dict[tuple[int, int, str], Hits]:
+    """The hits of n-grams (short words' number, size, key) not scored before: each key once per
+    bucket it meets (n-grams of two sizes may share one); of the buckets with few pairs, all in
+    one cpdist call (per cut-off), else one cdist call per bucket."""
+    found: dict[tuple[int, int, str], list[tuple[int, int, float]]] = {gram: [] for gram in grams}
+    queries_of: dict[_Bucket, dict[str, list[list[tuple[int, int, float]]]]] = {}  # bucket -> key -> the hit lists it feeds
+    for gram, hits in found.items():
+        shorts, size, key = gram
+        tables = index.tables(index.short_set(shorts))
+        assert tables is not None  # reachable() kept only n-grams with an alias's short words
+        for bucket in tables[size][len(key)]:
+            queries_of.setdefault(bucket, {}).setdefault(key, []).append(hits)
+    small: dict[float, tuple[list[str], list[str], list[tuple[int, _Bucket, list[list[tuple[int, int, float]]]]]]] = {}
+    for bucket, queries in queries_of.items():
+        keys, width = list(queries), len(bucket.keys)
+        if len(keys) * width < SMALL_CALL:
+            left, right, where = small.setdefault(bucket.cutoff, ([], [], []))
+            for key in keys:
+                where.append((len(left), bucket, queries[key]))  # its pairs start there
+                left.extend([key] * width)
+                right.extend(bucket.keys)
+            continue
+        scores = _cdist(keys, bucket.keys, bucket.cutoff)
+        if scores.strip(b"\0"):
+            for cell in _NONZERO.finditer(scores):
+                row, col = divmod(cell.start(), width)
+                hit = (bucket.group, bucket.indices[col], float(scores[cell.start()]))
+                for hits in queries[keys[row]]:
+                    hits.append(hit)
+    for cutoff, (left, right, where) in small.items():
+        scores = _cpdist(left, right, cutoff)
+        firsts = [w[0] for w in where]
+        for cell in _NONZERO.finditer(scores):
+            pair = cell.start()
+            first, bucket, fed = where[bisect_right(firsts, pair) - 1]
+            hit = (bucket.group, bucket.indices[pair - first], float(scores[pair]))
+            for hits in fed:
+                hits.append(hit)
+    return {gram: tuple(hits) if hits else () for gram, hits in found.items()}
 
 
 def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[FuzzyHit]:
@@ -327,63 +409,33 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
     text = doc.text if text is None else text
     from .phrases import doc_info
 
-    pending = _candidate_grams(text, doc_info(doc).words, index)
-    found: list[tuple[int, int, int, int, float, _Gram]] = []  # (group, size, first word, key, score, n-gram)
-
-    def add(bucket: _Bucket, gram: _Gram, col: int, score: float) -> None:
-        key_index = bucket.indices[col]
-        found.append((bucket.group, gram.size, gram.first, key_index, score, gram))
-
-    # Keys scored before (in this document or an earlier one) are not scored again; of the rest,
-    # few pairs: one cpdist call for all of them (per cut-off); else one cdist call per bucket.
-    small: dict[float, tuple[list[str], list[str], list[tuple[int, _Bucket, _Gram]]]] = {}
-    # the keys scored now: the first n-gram with each (a key met twice is scored twice), its hits
-    scored: dict[tuple[_Bucket, str], tuple[_Gram, list[tuple[int, float]]]] = {}
-    for bucket, grams in pending.items():
-        seen = bucket.seen
-        fresh = []
-        for gram in grams:
-            known = seen.get(gram.key)
-            if known is None:
-                fresh.append(gram)
-                scored.setdefault((bucket, gram.key), (gram, []))
-            else:
-                for col, score in known:
-                    add(bucket, gram, col, score)
-        if not fresh:
-            continue
-        keys = bucket.keys
-        if len(fresh) * len(keys) < SMALL_CALL:
-            left, right, where = small.setdefault(bucket.cutoff, ([], [], []))
-            width = len(keys)
-            for gram in fresh:
-                where.append((len(left), bucket, gram))  # its pairs start there
-                left.extend([gram.key] * width)
-                right.extend(keys)
-            continue
-        scores = _cdist([gram.key for gram in fresh], keys, bucket.cutoff)
-        if scores.strip(b"\0"):
-            width = len(keys)
-            for cell in _NONZERO.finditer(scores):
-                row, col = divmod(cell.start(), width)
-                _note(scored, bucket, fresh[row], col, float(scores[cell.start()]))
-                add(bucket, fresh[row], col, float(scores[cell.start()]))
-    for cutoff, (left, right, where) in small.items():
-        scores = _cpdist(left, right, cutoff)
-        firsts = [w[0] for w in where]
-        for cell in _NONZERO.finditer(scores):
-            pair = cell.start()
-            first, bucket, gram = where[bisect_right(firsts, pair) - 1]
-            _note(scored, bucket, gram, pair - first, float(scores[pair]))
-            add(bucket, gram, pair - first, float(scores[pair]))
-    index.remember(scored)
+    words = doc_info(doc).words
+    memo = index._memo
+    found: list[tuple[int, int, Hits]] = []  # (first word, size, hits) of each n-gram with some
+    new: list[tuple[int, int, str, int]] = []  # (first word, size, key, short words) of those not scored before
+    for grams in _candidate_grams(text, words, index):
+        size = grams.size
+        for first, key, shorts in zip(grams.firsts, grams.keys, grams.shorts):
+            table = memo.get(shorts * 8 + size)
+            hits = None if table is None else table.get(key)
+            if hits is None:
+                new.append((first, size, key, shorts))
+            elif hits:
+                found.append((first, size, hits))
+    if new:
+        scored = _score(index, dict.fromkeys((shorts, size, key) for _, size, key, shorts in new))
+        index.remember(scored)
+        found += [(first, size, hits) for first, size, key, shorts in new if (hits := scored[shorts, size, key])]
     groups = list(index.by_words.values())
-    hits: list[FuzzyHit] = []
-    for group, _, _, key_index, score, gram in sorted(found, key=lambda f: f[:4]):
+    out: list[FuzzyHit] = []
+    # (group, size, first word, key) is one pair of one n-gram and one alias: sorted as the matrices list them
+    for group, size, first, key_index, score in sorted((group, size, first, key_index, score) for first, size, hits in found
+                                                       for group, key_index, score in hits):
         term_id, alias, term_cutoff = groups[group][1][key_index]
         if score < term_cutoff:
             continue
-        if short_words(text[gram.start:gram.end]) != short_words(alias):
+        start, end = words[first][1], words[first + size - 1][2]
+        if short_words(text[start:end]) != short_words(alias):
             continue
-        hits.append(FuzzyHit(term_id, alias, gram.start, gram.end, score))
-    return hits
+        out.append(FuzzyHit(term_id, alias, start, end, score))
+    return out

@@ -162,19 +162,42 @@ def _xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> list[z
 def _declares_doctype(archive: zipfile.ZipFile, name: str) -> bool:
     """Whether a part's prolog has a DOCTYPE, however long the prolog and in whatever encoding
     (a byte search of the first few KB misses one after 64 KB of comments, or in UTF-16). libxml2
-    parses only up to the root element's start tag, with entities, DTDs and the network off."""
+    parses only up to the root element's start tag, with entities, DTDs and the network off.
+
+    Fed as iterparse feeds it (32 KB at a time), but the parser's queued events are dropped and
+    it is closed before returning: a pull parser left mid-document is a reference cycle holding
+    the partial tree (libxml2's memory, outside Python's), freed only by a full garbage
+    collection, which a long batch worker may not run for hundreds of files (its peak memory grew
+    with the run)."""
     from lxml import etree
 
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+    chunk = b""
     with archive.open(name) as part:
-        events = etree.iterparse(part, events=("start",), resolve_entities=False, load_dtd=False, no_network=True,
-                                 huge_tree=False)
         try:
-            for _event, element in events:
-                info = element.getroottree().docinfo
-                return bool(info.doctype) or info.internalDTD is not None or info.externalDTD is not None
-        except etree.XMLSyntaxError:
-            return False  # not well-formed before the root: python-docx refuses it too, or never reads it
-    return False
+            while True:
+                chunk = part.read(32768)
+                try:
+                    if chunk:
+                        parser.feed(chunk)
+                    else:
+                        parser.close()
+                    failed = False
+                except etree.XMLSyntaxError:
+                    failed = True  # as iterparse: the events parsed before the error still count
+                for _event, element in parser.read_events():
+                    info = element.getroottree().docinfo
+                    return bool(info.doctype) or info.internalDTD is not None or info.externalDTD is not None
+                if failed or not chunk:
+                    return False  # not well-formed before the root: python-docx refuses it too, or never reads it
+        finally:
+            if chunk:  # not closed yet
+                try:
+                    parser.close()
+                except etree.XMLSyntaxError:
+                    pass  # the document was left unfinished on purpose
+            for _ in parser.read_events():  # closing may queue one more (a start tag cut in two)
+                pass
 
 
 def _header_footer_texts(document: Any, seen: _Seen) -> tuple[list[str], list[str]]:
