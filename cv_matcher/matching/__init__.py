@@ -65,7 +65,8 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
     sdoc = make_doc(doc.text)
     ctx = lexicon.context
     window = ctx.window_chars
-    ignored = set(ctx.ignored_sections)
+    # Only a document with an ignored section (interests, references) needs each finding's section here.
+    ignored = {sec.kind for sec in doc.sections} & set(ctx.ignored_sections)
     candidates = _exact_candidates(sdoc, lexicon)
     candidates += [Candidate(h.term_id, h.start, h.end, "fuzzy", h.alias, h.score) for h in fuzzy_hits(sdoc, build_index(lexicon), doc.text)]
     allowed = []
@@ -76,9 +77,10 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
         if cand.term_id in ruled_out:
             continue
         term = lexicon.terms[cand.term_id]
-        section = doc.section_at(cand.start)
-        if section is not None and section.kind in ignored:
-            continue
+        if ignored:
+            section = doc.section_at(cand.start)
+            if section is not None and section.kind in ignored:
+                continue
         if term.kind == "title" and _discipline_not_person(doc.text[cand.start:cand.end], cand.alias):
             continue
         if term.kind == "duty" and cand.alias in term.aliases and _verb_not_noun(doc.text, cand):
