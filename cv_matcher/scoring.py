@@ -198,7 +198,8 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             (setting_only if is_setting(ev) else by_term)[ev.term_id].append(ev)
     points: dict[int, float] = defaultdict(float)
     contributions: dict[str, dict[int, float]] = {}
-    floor = 0  # the level that a deciding duty of the current role places the document at, at least
+    floor = 0  # the level a deciding duty of one of the two latest jobs places the document at, at least
+    recent = s.recency_weights[min(1, len(s.recency_weights) - 1)]  # the weight of the next-latest job
     family = against = work = 0.0  # work: the family evidence from the role's own duties, not titles
     # Families whose work (not just a title) shows: a look-alike title without its track's duties
     # is a weaker prior ("Project Manager" who only coordinates is not on the delivery track).
@@ -230,8 +231,8 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             if term.kind != "title":
                 work += gain
             family_parts.append((gain, f"{term.label} ('{mentions[0].text}')"))
-        if term.decides and (recency is None or max(recency(m.start) for m in mentions) >= 0.7):
-            floor = max(floor, term.top_level)  # work only that level does ("set up the PMO"), in one of the two latest jobs
+        if term.decides and (recency is None or max(recency(m.start) for m in mentions) >= recent - 1e-9):
+            floor = max(floor, term.top_level)  # work only that level does ("set up the PMO")
         levels = _supporting_role(term, mentions, text, lexicon) if term.kind == "duty" else term.levels
         contributions[term_id] = {rank: factor * w for rank, w in levels}
         for rank, w in levels:
@@ -259,7 +260,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
 
 def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str, dict[int, float]], family: float,
             against: float, family_parts: list[tuple[float, str]], quotes: Mapping[str, str], is_advert: bool,
-            family_work: float, floor: int = 0) -> Verdict:
+            family_work: float, floor: int) -> Verdict:
     s = lexicon.scoring
     ranks = lexicon.ranks
     total = sum(points.get(r, 0.0) for r in ranks) or 1.0

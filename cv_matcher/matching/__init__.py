@@ -3,7 +3,6 @@ one overlap policy. `find_evidence` is pure: it returns Evidence and never chang
 from __future__ import annotations
 
 import re
-
 from typing import TYPE_CHECKING
 
 from ..models import Document, Evidence
@@ -33,11 +32,17 @@ def _reason(cand: Candidate, label: str) -> str:
     return f"variant of '{cand.alias}' ({label})"
 
 
+def _ing_for_other_form(said: str, alias: str, other_endings: tuple[str, ...] = ("ing",)) -> bool:
+    """Whether the text's last word is an -ing form where the alias's last word is another form
+    (the normalised matching treats "engineering" as "engineer", "supporting" as "support")."""
+    last_said, last_meant = said.split()[-1:], alias.split()[-1:]
+    return bool(last_said and last_meant) and last_said[0].lower().endswith("ing") and not last_meant[0].lower().endswith(other_endings)
+
+
 def _discipline_not_person(text: str, alias: str) -> bool:
     """Whether a title matched only through a word form that names a discipline, not a person:
     "Civil Engineering" (a degree) or "Project Engineering" is not a Civil or Project Engineer."""
-    said, meant = text.split()[-1:], alias.split()[-1:]
-    return bool(said and meant) and said[0].lower().endswith("ing") and not meant[0].lower().endswith("ing")
+    return _ing_for_other_form(text, alias)
 
 
 # Words after which an -ing form may still be the noun ("status reporting to the board", "project
@@ -51,10 +56,7 @@ def _verb_not_noun(text: str, cand: Candidate) -> bool:
     """Whether a duty alias that ends in a noun ("programme support") matched a verb form that takes
     an object ("programme supporting individuals"): the phrase is then about something else.
     (Gapped aliases, "accountable for ... delivery", are phrases of verbs already: not asked.)"""
-    said, meant = text[cand.start:cand.end].split()[-1:], cand.alias.split()[-1:]
-    if len(cand.alias.split()) < 2 or not said or not meant:
-        return False
-    if not said[0].lower().endswith("ing") or meant[0].lower().endswith(("ing", "ed")):
+    if len(cand.alias.split()) < 2 or not _ing_for_other_form(text[cand.start:cand.end], cand.alias, ("ing", "ed")):
         return False
     nxt = _NEXT_WORD.match(text, cand.end)
     return nxt is not None and nxt.group(1).lower() not in _NOUN_MAY_FOLLOW
