@@ -206,7 +206,8 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     track_work = {lexicon.terms[t].family for t in by_term if lexicon.terms[t].kind != "title"}
     family_parts: list[tuple[float, str]] = []
     # Project work named in the text itself (not only "programme"), a few times over.
-    projects_in_text = _project_word_count(text, lexicon) >= s.project_words_needed
+    project_words = _project_word_count(text, lexicon)
+    projects_in_text = project_words >= s.project_words_needed
     for term_id, mentions in by_term.items():
         term = lexicon.terms[term_id]
         factor = kind_factor[term.kind] * _multiplier(mentions, term, s)
@@ -255,16 +256,20 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
         quotes["pay"] = f"'{pay.text}'"
     if years is not None:
         quotes["years"] = f"{years:g} years"
-    return _decide(lexicon, dict(points), contributions, family, against, family_parts, quotes, kind == "advert", work, floor)
+    # A lexicon with no project words (another job family's) has nothing to ask the text for.
+    names_projects = not lexicon.context.project_title_words or project_words >= s.family_min_project_words
+    return _decide(lexicon, dict(points), contributions, family, against, family_parts, quotes, kind == "advert", work, floor,
+                   names_projects)
 
 
 def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str, dict[int, float]], family: float,
             against: float, family_parts: list[tuple[float, str]], quotes: Mapping[str, str], is_advert: bool,
-            family_work: float, floor: int) -> Verdict:
+            family_work: float, floor: int, names_projects: bool) -> Verdict:
     s = lexicon.scoring
     ranks = lexicon.ranks
     total = sum(points.get(r, 0.0) for r in ranks) or 1.0
-    is_family = family >= s.family_min_points - 1e-9 and family >= s.family_margin * against and family_work >= s.family_min_work
+    by_evidence = family >= s.family_min_points - 1e-9 and family >= s.family_margin * against and family_work >= s.family_min_work
+    is_family = by_evidence and names_projects
     best = max(ranks, key=lambda r: points.get(r, 0.0))
     chosen = 0
     if is_family:
@@ -291,7 +296,9 @@ def _decide(lexicon: Lexicon, points: dict[int, float], contributions: dict[str,
     confidence = calibration.confidence(call, cal)
     alt = calibration.alternative(call, confidence, cal)
     family_parts.sort(key=lambda p: -abs(p[0]))
-    reasons = (_family_reason(family, against, is_family, family_parts, family_work < s.family_min_work),) + (scores[chosen].reasons if chosen else ())
+    # The reason that decided: the text's silence on projects only when the evidence alone would pass.
+    why_not = "title_only" if family_work < s.family_min_work else "no_projects" if by_evidence and not is_family else ""
+    reasons = (_family_reason(family, against, is_family, family_parts, why_not),) + (scores[chosen].reasons if chosen else ())
     return Verdict(chosen, confidence, tuple(scores), round(family, 3), round(against, 3), reasons, contributions, alt, call)
 
 
@@ -326,7 +333,7 @@ def _call(points: Mapping[int, float], chosen: int, best: int, family: float, ag
     return calibration.Call(chosen, rival, round(family_margin, 4), round(level_margin, 4), round(math.log1p(family), 4), is_advert)
 
 
-def _family_reason(family: float, against: float, is_family: bool, parts: list[tuple[float, str]], title_only: bool) -> str:
+def _family_reason(family: float, against: float, is_family: bool, parts: list[tuple[float, str]], why_not: str) -> str:
     """The family call in plain words, naming the strongest evidence each way."""
     pro = [label for v, label in parts if v > 0][:3]
     con = [label for v, label in parts if v < 0][:2]
@@ -335,7 +342,9 @@ def _family_reason(family: float, against: float, is_family: bool, parts: list[t
         return head + (f" (outweighs {'; '.join(con)})" if con else "")
     if not pro:
         return "Not a PMO-family document: no project-office work or PMO title found" + (f"; it reads as {'; '.join(con)}" if con else "")
-    if title_only:
+    if why_not == "no_projects":
+        weak = "it never names a project, a PMO or programme management"
+    elif why_not == "title_only":
         weak = "a PMO title but none of the project-office work it names"
     else:
         weak = "too little project-office work" if family < against or not con else "the other profession's work weighs more"

@@ -65,6 +65,7 @@ class ScoringSettings:
     recency_weights: tuple[float, ...]
     family_min_points: float
     family_min_work: float
+    family_min_project_words: int
     family_against: Mapping[str, float]  # every family but pmo
     family_margin: float
     family_close: float
@@ -271,7 +272,7 @@ def _scoring(t: _Table, term_kinds: Iterable[str], families: Iterable[str]) -> S
         assisting_factor=t.num("assisting_factor"), assisting_above_rank=t.whole("assisting_above_rank"),
         setting_family_factor=t.num("setting_family_factor"), repeat_bonus=t.num("repeat_bonus"), repeat_cap=t.num("repeat_cap"),
         recency_weights=t.nums("recency_weights"), family_min_points=t.num("family_min_points"),
-        family_min_work=t.num("family_min_work"),
+        family_min_work=t.num("family_min_work"), family_min_project_words=t.whole("family_min_project_words"),
         family_against=t.num_table("family_against", (f for f in families if f != "pmo")), family_margin=t.num("family_margin"),
         family_close=t.num("family_close"), headline_family_bonus=t.num("headline_family_bonus"),
         headline_against_bonus=t.num("headline_against_bonus"), unnamed_title_family_factor=t.num("unnamed_title_family_factor"),

@@ -38,6 +38,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "headline_against_bonus": (0.0, 1.0),
     "unnamed_title_family_factor": (0.5, 1.0),
     "climb_work_share": (0.0, 0.3),
+    "family_min_project_words": (0, 1, 2),
 }
 
 

@@ -130,6 +130,7 @@ def test_essential_and_desirable_sections_set_the_requirement(lexicon) -> None:
     # A discipline is not a person's title; a verb with its object is not the noun of the alias.
     ("BSc Civil Engineering, University of Leeds, 2015.", "title-other-profession"),
     ("Led the project engineering workstream for the new plant.", "title-other-profession"),
+    ("Training in Project Management associated with the new delivery framework.", "title-project-coordinator"),
     ("An employability programme supporting individuals back into work.", "project-support-work"),
 ])
 def test_false_friends_are_not_findings(text: str, term_id: str, lexicon) -> None:

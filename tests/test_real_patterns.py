@@ -48,6 +48,18 @@ CASES = [
      "Batch Record Coordinator\nSalary: £26,000 per annum\n\nYou will review batch manufacturing records for GMP compliance, chase "
      "deviations with production, file completed records\nand coordinate the release documentation with Quality Assurance in our "
      "pharmaceutical manufacturing plant.\n", "advert", 0, (), ()),
+    ("look-alike: a US 'Program Assistant' of a members' centre, no project work named",
+     "PROGRAM ASSISTANT\nProgram Assistant with supervising experience.\nExperience\nProgram Assistant, 07/2013 to Current\n"
+     "Billing, to include: Purchase Orders, childcare billing, refunds and credits for different programs.\n"
+     "Assisted the Program Director with payroll and interviews for multiple programs.\nRun weekly program rosters and reports.\n"
+     "File away statements and members information for various programs.\nResponsible for weekly and monthly reports.\n"
+     "Ordered office supplies within a fixed office budget.\n", "cv", 0,
+     ("title-project-administrator", "purchase-orders-invoices"), ()),
+    ("the same admin work for projects is the admin tier",
+     "PROGRAM ASSISTANT\nExperience\nProject Assistant, 07/2013 to Current\nRaise purchase orders and process invoices for the "
+     "project team.\nAssisted the Project Manager with timesheets and onboarding for multiple projects.\nRun weekly project "
+     "status reports.\nMaintain the project filing system and take minutes.\n", "cv", 1,
+     ("purchase-orders-invoices",), ()),
     ("look-alike: IT coordinator",
      "IT Coordinator\n\nExperience\nIT Coordinator, Northside School  2018 - Present\n- Troubleshooting laptops and printers for 400 "
      "students; hardware and software installs\n- Manage Active Directory accounts and the help desk ticket queue\n"
@@ -169,3 +181,10 @@ def test_an_admin_title_counts_against_the_family() -> None:
     assert an.verdict.rank == 0
     assert an.verdict.against_points > 0
     assert "the role's own title is 'Administrative Assistant'" in an.verdict.reasons[0]
+
+
+def test_a_text_that_never_names_project_work_says_so() -> None:
+    text = next(c[1] for c in CASES if c[0].startswith("look-alike: a US 'Program Assistant'"))
+    verdict = _analyse(text, "cv").verdict
+    assert verdict.rank == 0
+    assert "never names a project, a PMO or programme management" in verdict.reasons[0]

@@ -32,17 +32,19 @@ def _reason(cand: Candidate, label: str) -> str:
     return f"variant of '{cand.alias}' ({label})"
 
 
-def _ing_for_other_form(said: str, alias: str, other_endings: tuple[str, ...] = ("ing",)) -> bool:
-    """Whether the text's last word is an -ing form where the alias's last word is another form
-    (the normalised matching treats "engineering" as "engineer", "supporting" as "support")."""
+def _ing_for_other_form(said: str, alias: str, other_endings: tuple[str, ...] = ("ing",), ending: str = "ing") -> bool:
+    """Whether the text's last word is an -ing (or `ending`) form where the alias's last word is
+    another form (the normalised matching treats "engineering" as "engineer", "supporting" as
+    "support", "associated" as "associate")."""
     last_said, last_meant = said.split()[-1:], alias.split()[-1:]
-    return bool(last_said and last_meant) and last_said[0].lower().endswith("ing") and not last_meant[0].lower().endswith(other_endings)
+    return bool(last_said and last_meant) and last_said[0].lower().endswith(ending) and not last_meant[0].lower().endswith(other_endings)
 
 
 def _discipline_not_person(text: str, alias: str) -> bool:
-    """Whether a title matched only through a word form that names a discipline, not a person:
-    "Civil Engineering" (a degree) or "Project Engineering" is not a Civil or Project Engineer."""
-    return _ing_for_other_form(text, alias)
+    """Whether a title matched only through a word form that names a discipline or an act, not a
+    person: "Civil Engineering" (a degree) or "Project Engineering" is not a Civil or Project
+    Engineer, and "projects associated with" is not a Project Associate."""
+    return _ing_for_other_form(text, alias) or _ing_for_other_form(text, alias, ("ed",), ending="ed")
 
 
 # Words after which an -ing form may still be the noun ("status reporting to the board", "project
