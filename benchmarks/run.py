@@ -187,9 +187,15 @@ def bench_stages(files: list[Path]) -> None:
     figure("pdfminer extract_text, median PDF (ms)", f"{median(floor):.1f}")
     for engine, times in pdf_pipeline.items():
         ratio = median(times) / median(floor)
-        label = f"{engine} engine" + (" (the default)" if engine == default_engine() else "")
+        default = engine == default_engine()
+        label = f"{engine} engine" + (" (the default)" if default else "")
         figure(f"whole pipeline, median PDF, {label} (ms)", f"{median(times):.1f}")
-        figure(f"pipeline / floor, {label}", f"{ratio:.2f}", f"<= {FLOOR_RATIO:g}", ratio <= FLOOR_RATIO)
+        # The target is the default pipeline's; the other engine (pdfminer, the fallback and
+        # `--pdf-engine pdfminer`) is shown beside it for information.
+        if default:
+            figure(f"pipeline / floor, {label}", f"{ratio:.2f}", f"<= {FLOOR_RATIO:g}", ratio <= FLOOR_RATIO)
+        else:
+            figure(f"pipeline / floor, {label}", f"{ratio:.2f}")
 
 
 def default_engine() -> str:
