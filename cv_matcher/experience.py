@@ -7,6 +7,7 @@ from functools import lru_cache
 from bisect import bisect_right
 from typing import Iterable, Protocol, Sequence
 
+from .lowercase import LowerCasePattern
 from .models import Document, Evidence
 
 MONTHS = {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
@@ -17,16 +18,15 @@ _POINT = r"(?:(?P<{p}m>MONTH)\s*,?\s*|(?P<{p}n>\d{{1,2}})\s*[/.-]\s*)?(?P<{p}y>(
 _OPEN = r"(?P<now>present|current|now|date|today|ongoing)"
 # The lookahead: every range starts with a month's first letter or a digit; testing that first
 # lets the scan pass over the other positions without trying each month name there (half the time).
-RANGE_RE = re.compile(
+# Both are matched on the lower-cased text where that finds the same (lowercase.py): twice as fast.
+RANGE_RE = LowerCasePattern(
     r"(?=[jfmasond0-9])" + _POINT.format(p="a").replace("MONTH", _MONTH)
     + r"\s*(?:-|–|—|to|until|till)\s*(?:" + _POINT.format(p="b").replace("MONTH", _MONTH) + "|" + _OPEN + r")",
-    re.IGNORECASE,
 )
-YEARS_PHRASE_RE = re.compile(
+YEARS_PHRASE_RE = LowerCasePattern(
     r"(?P<n>\d{1,2})\s*(?:\+|plus)?\s*(?:years?|yrs?)['’]?\s+(?:of\s+)?(?:[\w/&-]+\s+){0,4}?(?:experience|exp\b)"
     r"|(?:experience|exp)\s+of\s+(?:over\s+)?(?P<m>\d{1,2})\s*\+?\s*(?:years?|yrs?)"
     r"|(?:over|more than)\s+(?P<o>\d{1,2})\s+years",
-    re.IGNORECASE,
 )
 
 

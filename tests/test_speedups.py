@@ -10,6 +10,7 @@
   candidates read from make_doc's DocInfo against the same read through Spans;
 - Document.section_at's bisection against a scan of every section;
 - the cue tests' substring pre-check against the cue regexes alone;
+- case-insensitive patterns run on the lower-cased text (lowercase.py) against IGNORECASE;
 - the cheap bounds before pdfium (readers/pdfquick.py) against what pdfminer's exact check reads.
 """
 from __future__ import annotations
@@ -477,7 +478,7 @@ def test_date_range_lookahead_finds_what_the_plain_pattern_finds(texts: list[str
     found = 0
     for text in texts + made:
         expected = [(m.span(), m.groupdict()) for m in plain.finditer(text)]
-        assert [(m.span(), m.groupdict()) for m in experience.RANGE_RE.finditer(text)] == expected
+        assert [(m.span(), m.groupdict()) for m in experience.RANGE_RE.plain.finditer(text)] == expected
         found += len(expected)
     assert found > 150
 
@@ -534,3 +535,68 @@ def test_token_spans_are_the_tokens_lengths_and_spaces(corpus: Path, texts: list
             start += length + space
         assert phrases.token_spans(doc) == spans
     assert len(paths) > 100
+
+
+# --- patterns on the lower-cased text (lowercase.py) -------------------
+
+def _lower_case_patterns():
+    from cv_matcher import experience, pay
+    from cv_matcher.lowercase import LowerCasePattern
+
+    found = [p for module in (experience, pay) for p in vars(module).values() if isinstance(p, LowerCasePattern)]
+    assert len(found) >= 7
+    return found
+
+
+def odd_case_texts(n: int) -> list[str]:
+    """Mixed-case pay, contract and date pieces with the characters lower-casing treats apart from
+    IGNORECASE (İ, ı, ſ), the Kelvin sign, final sigma and other cased letters."""
+    rng = random.Random(13)
+    pieces = ["Salary", "SALARY", "per Annum", "P.A.", "pa", "£30,000", "Band 6", "GRADE 7", "g7", "HEO", "Contract", "PERM",
+              "Fixed-Term", "Inside IR35", "outside of ir35", "Job Type:", "Jan 2019 - Present", "SEPT. 2020 to now", "03/2018 – 2021",
+              "5+ Years of Experience", "over 10 YEARS", "K", "ΣΑΣ", "É", "ß", " ", "\n", ",", "-", "x", "2024"]
+    odd = ["İ", "ı", "ſep", "ſalary", "ınside IR35"]  # in half the texts
+    return ["".join(rng.choice(pieces + odd * (i % 2)) for _ in range(30)) for i in range(n)]
+
+
+def _matches(found) -> list:
+    return [(m.span(), tuple(g.lower() if g else g for g in m.groups())) for m in found]
+
+
+def test_lower_case_patterns_find_what_ignorecase_finds(texts: list[str]) -> None:
+    """Each LowerCasePattern gives the spans and (lower-cased) groups of its IGNORECASE pattern,
+    on the samples and on texts holding the characters that make it search the plain way, over
+    the whole text and line by line (pos and endpos, as find_pay asks)."""
+    import re
+
+    from cv_matcher.lowercase import lowered
+
+    made = odd_case_texts(300)
+    assert sum(lowered(t) is None for t in made) > 50 and sum(lowered(t) is not None for t in made) > 50
+    for pattern in _lower_case_patterns():
+        for text in texts + made:
+            assert _matches(pattern.finditer(text)) == _matches(pattern.plain.finditer(text)), (pattern.pattern, text[:80])
+            for line in re.finditer(r"[^\n]+", text):
+                got = pattern.search(text, line.start(), line.end())
+                assert _matches([got] if got else []) == _matches(filter(None, [pattern.plain.search(text, line.start(), line.end())]))
+
+
+def test_lower_casing_equates_what_ignorecase_equates() -> None:
+    """Over every code point but İ, ı and ſ: a character lower-cases to one character, which is a
+    given character of a lower-case pattern exactly when IGNORECASE matches the two; and \\w, \\d,
+    \\s and word boundaries see a character and its lower case alike. What lowercase.py rests on."""
+    import re
+    import string
+    import sys
+
+    from cv_matcher.lowercase import _ODD
+
+    chars = "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i) not in _ODD and not 0xD800 <= i <= 0xDFFF)
+    low = chars.lower()
+    assert len(low) == len(chars)
+    for x in string.ascii_lowercase + string.digits + "£$€–—-/.,+'’:&%_ ":
+        ignorecase = {m.start() for m in re.finditer(re.escape(x), chars, re.IGNORECASE)}
+        assert ignorecase == {m.start() for m in re.finditer(re.escape(x), low)}, x
+    for cls in (r"\w", r"\d", r"\s", r"[a-z]", r"[^0-9]"):
+        assert [m.start() for m in re.finditer(cls, chars, re.IGNORECASE)] == [m.start() for m in re.finditer(cls, low)], cls
+
