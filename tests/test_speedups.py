@@ -11,6 +11,7 @@
 - Document.section_at's bisection against a scan of every section;
 - the cue tests' substring pre-check against the cue regexes alone;
 - case-insensitive patterns run on the lower-cased text (lowercase.py) against IGNORECASE;
+- a clause's start found in a short look back against the whole reach;
 - the cheap bounds before pdfium (readers/pdfquick.py) against what pdfminer's exact check reads.
 """
 from __future__ import annotations
@@ -537,7 +538,7 @@ def test_token_spans_are_the_tokens_lengths_and_spaces(corpus: Path, texts: list
     assert len(paths) > 100
 
 
-# --- patterns on the lower-cased text (lowercase.py) -------------------
+# --- patterns on the lower-cased text (lowercase.py), clauses -------------------
 
 def _lower_case_patterns():
     from cv_matcher import experience, pay
@@ -599,4 +600,26 @@ def test_lower_casing_equates_what_ignorecase_equates() -> None:
         assert ignorecase == {m.start() for m in re.finditer(re.escape(x), low)}, x
     for cls in (r"\w", r"\d", r"\s", r"[a-z]", r"[^0-9]"):
         assert [m.start() for m in re.finditer(cls, chars, re.IGNORECASE)] == [m.start() for m in re.finditer(cls, low)], cls
+
+
+def break_heavy_texts(n: int) -> list[str]:
+    rng = random.Random(17)
+    pieces = [".", ". ", ".\n", ",", ", ", ",\n", ", A", ",\nB", ";", "|", "•", "\n", " ", "word", "Word", "x", "PMO"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(5, 400))) for _ in range(n)]
+
+
+def test_clause_start_short_look_finds_the_last_break_of_the_whole_reach(texts: list[str]) -> None:
+    from cv_matcher.matching import context
+
+    def plain(text: str, start: int) -> int:
+        left = 0
+        for m in context.CLAUSE_BREAK.finditer(text, max(0, start - 200), start):
+            left = m.end()
+        return max(left, start - 200)
+
+    old_break = __import__("re").compile(r"[;|•\n]|\.\s|,\s(?=[A-Z])")
+    for text in texts[:12] + break_heavy_texts(200):
+        for start in range(len(text) + 1):
+            assert context.clause_start(text, start) == plain(text, start), (text[max(0, start - 60):start], start)
+        assert [m.span() for m in context.CLAUSE_BREAK.finditer(text)] == [m.span() for m in old_break.finditer(text)]
 
