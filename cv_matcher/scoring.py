@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
 from typing import Callable, Iterable, Mapping
 
 from . import calibration
 from .lexicon import Lexicon, Term
+from .lowercase import lowered
 from .models import Evidence, LevelScore, Verdict
 from .experience import is_plural_title
 from .pay import level_fit
@@ -69,20 +71,26 @@ def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
     clause_cues, near_cues = lexicon.context.setting, lexicon.context.setting_near
     if not clause_cues and not near_cues:
         return lambda ev: False
-    from .matching.context import clause, has_cue
+    from .matching.context import clause, clause_start, has_cue
 
+    low = lowered(text)
     any_cue = _substring_regex(clause_cues)
+    cue_spans = None if low is None else _Occurrences(low, clause_cues)
 
     def test(ev: Evidence) -> bool:
         if ev.kind == "certification":
             return False
         if ev.kind == "title" and is_plural_title(ev.text):
             return True  # "Project Managers", "Heads of PMO": the people around the role, not its title
-        before, left = clause(text, ev.start, ev.end)
-        before = before[:ev.start - left]
+        if low is None:  # the plain way, for a text whose offsets lower-casing moves
+            before, left = clause(text, ev.start, ev.end)
+            before = before[:ev.start - left]
+        else:  # the clause's text before the finding, cut from the document's lower-cased text
+            left = clause_start(text, ev.start)
+            before = low[left:ev.start]
         if has_cue(before[-14:], near_cues):
             return True
-        if not any_cue.search(before):
+        if not (any_cue.search(before) if cue_spans is None else cue_spans.within(left, ev.start)):
             return False  # no cue anywhere before it: the loop below would find none (one pass, not one per cue)
         # The cue must govern the finding itself: a few words before it, with no break or verb
         # phrase between ("report to the Head of PMO", not "report to X, providing project planning").
@@ -95,6 +103,35 @@ def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
         return False
 
     return test
+
+
+class _Occurrences:
+    """Where some strings stand in a text (every occurrence, overlapping ones too), to ask whether
+    one lies inside a stretch of it: found once per document, not searched for per finding."""
+
+    def __init__(self, text: str, strings: Iterable[str]) -> None:
+        spans = []
+        self.empty = False  # an empty string stands everywhere
+        for string in strings:
+            self.empty |= not string
+            at = text.find(string) if string else -1
+            while at >= 0:
+                spans.append((at, at + len(string)))
+                at = text.find(string, at + 1)
+        spans.sort()
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def within(self, start: int, end: int) -> bool:
+        """Whether one lies inside text[start:end] (`string in text[start:end]` for some string)."""
+        if self.empty:
+            return True
+        i = bisect_left(self.starts, start)
+        while i < len(self.starts) and self.starts[i] <= end:
+            if self.ends[i] <= end:
+                return True
+            i += 1
+        return False
 
 
 @lru_cache(maxsize=16)

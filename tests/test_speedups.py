@@ -11,7 +11,8 @@
 - Document.section_at's bisection against a scan of every section;
 - the cue tests' substring pre-check against the cue regexes alone;
 - case-insensitive patterns run on the lower-cased text (lowercase.py) against IGNORECASE;
-- a clause's start found in a short look back against the whole reach;
+- a clause's start found in a short look back against the whole reach, and the setting test's
+  text and cue occurrences cut from the lower-cased document against the clause's own;
 - the cheap bounds before pdfium (readers/pdfquick.py) against what pdfminer's exact check reads.
 """
 from __future__ import annotations
@@ -538,7 +539,7 @@ def test_token_spans_are_the_tokens_lengths_and_spaces(corpus: Path, texts: list
     assert len(paths) > 100
 
 
-# --- patterns on the lower-cased text (lowercase.py), clauses -------------------
+# --- patterns on the lower-cased text (lowercase.py), clauses, the setting test -------------------
 
 def _lower_case_patterns():
     from cv_matcher import experience, pay
@@ -623,3 +624,44 @@ def test_clause_start_short_look_finds_the_last_break_of_the_whole_reach(texts: 
             assert context.clause_start(text, start) == plain(text, start), (text[max(0, start - 60):start], start)
         assert [m.span() for m in context.CLAUSE_BREAK.finditer(text)] == [m.span() for m in old_break.finditer(text)]
 
+
+def test_occurrences_within_are_substring_tests() -> None:
+    from cv_matcher.scoring import _Occurrences
+
+    rng = random.Random(19)
+    strings = ["ab", "aba", "b a", "report to", "to", "a"]
+    for _ in range(300):
+        text = "".join(rng.choice("ab ") for _ in range(rng.randint(0, 40))) + rng.choice(["", "report to", "x"])
+        chosen = rng.sample(strings, rng.randint(0, 3)) + ([""] if rng.random() < 0.1 else [])
+        spans = _Occurrences(text, chosen)
+        for _ in range(20):
+            a, b = sorted(rng.randint(0, len(text)) for _ in range(2))
+            assert spans.within(a, b) == any(s in text[a:b] for s in chosen), (text, chosen, a, b)
+
+
+def test_setting_test_from_the_lowered_text_is_the_plain_one(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The setting test reads the clause before a finding from the document's lower-cased text and
+    its cues from their occurrences there: the same answers as the clause's own text, for a
+    finding at every few words of the samples and of texts made of setting cues."""
+    import re
+
+    from cv_matcher import scoring
+    from cv_matcher.models import Evidence
+
+    lexicon = cached_lexicon()
+    rng = random.Random(23)
+    cues = list(lexicon.context.setting + lexicon.context.setting_near)
+    made = [" ".join(rng.choice(cues + ["the PMO", "Head of PMO", ",", ".", "\n", "team", "Reporting To", "(x)"]) for _ in range(40))
+            for _ in range(60)]
+    answered = 0
+    for text in texts + made:
+        findings = [Evidence("t", "duty", "t", m.group(0), m.start(), m.end(), None, "exact", 1.0, "")
+                    for i, m in enumerate(re.finditer(r"\S+", text)) if i % 3 == 0]
+        fast = scoring._setting_test(text, lexicon)
+        with monkeypatch.context() as patched:
+            patched.setattr(scoring, "lowered", lambda text: None)
+            plain = scoring._setting_test(text, lexicon)
+        got = [fast(ev) for ev in findings]
+        assert got == [plain(ev) for ev in findings], text[:80]
+        answered += sum(got)
+    assert answered > 50
