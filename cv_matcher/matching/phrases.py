@@ -308,10 +308,10 @@ class GappedAliases:
     Matcher steps a state for every pattern at every token, about 2 ms a CV."""
 
     def __init__(self, aliases: list[tuple[str, list[list[str]]]], others: "Matcher | None" = None) -> None:
-        # the first word of the first part -> (term id, each part's norms), in lexicon order
-        self.by_first: dict[str, list[tuple[str, list[list[str]]]]] = {}
+        # the first word of the first part -> (term id, each part's norms, all its words), in lexicon order
+        self.by_first: dict[str, list[tuple[str, list[list[str]], frozenset[str]]]] = {}
         for term_id, parts in aliases:
-            self.by_first.setdefault(parts[0][0], []).append((term_id, parts))
+            self.by_first.setdefault(parts[0][0], []).append((term_id, parts, frozenset(w for part in parts for w in part)))
         self.count = len(aliases) + (len(others) if others is not None else 0)
         self.others = others  # spaCy's Matcher for patterns of another form (a gap at an end), if any
 
@@ -325,16 +325,30 @@ class GappedAliases:
             found += [(strings[match_id], s, e) for match_id, s, e in self.others(sdoc)]
         return found
 
+    def _live(self, norms: list[str]) -> dict[str, list[tuple[str, list[list[str]], frozenset[str]]]]:
+        """by_first less the aliases some of whose words the text lacks: they cannot match, and the
+        first words of most ("support", "manage") are in every CV while their other words are not."""
+        present = set(norms)
+        live = {}
+        for first, entries in self.by_first.items():
+            if first in present:
+                kept = [entry for entry in entries if entry[2] <= present]
+                if kept:
+                    live[first] = kept
+        return live
+
     def _scan(self, info: DocInfo) -> list[tuple[str, int, int]]:
         norms = info.norms
-        by_first = self.by_first
+        by_first = self._live(norms)
         found: list[tuple[str, int, int]] = []
         seen: set[tuple[str, int, int]] = set()
+        if not by_first:
+            return found
         for i, norm in enumerate(norms):
             entries = by_first.get(norm)
             if entries is None:
                 continue
-            for term_id, parts in entries:
+            for term_id, parts, _ in entries:
                 for end in self._ends(info, parts, 0, i):
                     match = (term_id, i, end)
                     if match not in seen:
