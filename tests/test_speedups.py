@@ -5,7 +5,8 @@
 - alias patterns split on spaces (words_of) against the tokenizer;
 - typo matching with its length and short-word pruning (the n-grams pruned before their keys
   are cut, the small score calls batched, the scores of keys met before remembered) against
-  scoring every n-gram, its key made from its own text, against every alias;
+  scoring every n-gram, its key made from its own text, against every alias; the text's key and
+  its counts per offset (one array pass) against fuzzy_key of each stretch;
 - the scan for gapped aliases against spaCy's Matcher on their token patterns, and the exact
   candidates read from make_doc's DocInfo against the same read through Spans;
 - Document.section_at's bisection against a scan of every section;
@@ -665,3 +666,24 @@ def test_setting_test_from_the_lowered_text_is_the_plain_one(texts: list[str], m
         assert got == [plain(ev) for ev in findings], text[:80]
         answered += sum(got)
     assert answered > 50
+
+
+def test_text_key_counts_what_fuzzy_key_keeps(texts: list[str]) -> None:
+    """_text_key's table gives each code point what fuzzy_key keeps of it; and the whole text's key
+    with its counts before each offset give the key of every stretch (what _candidate_grams cuts)."""
+    import sys
+
+    import numpy
+
+    for code in range(sys.maxunicode + 1):
+        kept = fuzzy._KEY_CHAR[min(code, len(fuzzy._KEY_CHAR) - 1)]
+        assert fuzzy.fuzzy_key(chr(code)) == (chr(kept) if kept else ""), hex(code)
+    rng = random.Random(29)
+    odd = ["İstanbul", "K", "\udcff", "ΣΑΣ x", "ß", "PRINCE2®", "+", "£", "\n", " ", "Ǆ", "ﬁ"]
+    for text in texts[:10] + ["".join(rng.choice(odd) for _ in range(30)) for _ in range(100)]:
+        codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+        key, before = fuzzy._text_key(codes)
+        assert key == fuzzy.fuzzy_key(text)
+        for _ in range(50):
+            a, b = sorted(rng.randint(0, len(text)) for _ in range(2))
+            assert key[before[a]:before[b]] == fuzzy.fuzzy_key(text[a:b])

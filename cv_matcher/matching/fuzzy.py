@@ -20,10 +20,11 @@ later documents. The hits are those that scoring every n-gram against every alia
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, combinations
+from itertools import combinations, repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .normalise import fuzzy_key, short_words
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 MIN_ALIAS_CHARS = 7  # short strings ("PMP", "CSM") are too easy to hit by accident
 MAX_NGRAM = 5
 PHRASE_BREAKS = frozenset("\n:;|•()[],")
-_PHRASE_BREAK = re.compile("[" + re.escape("".join(sorted(PHRASE_BREAKS))) + "]")
 # n-grams (short words, size, key) whose hits are remembered, in all: about 1.6 MB of Python
 # objects in a worker (a key and an entry each; most hit nothing and share the empty tuple)
 MAX_REMEMBERED = 15_000
@@ -89,7 +89,7 @@ class FuzzyIndex:
     # every subset of an alias's short words -> its number (from 1; 0 is "none": no alias has them)
     _ids: dict[frozenset[str], int] = field(default_factory=dict, compare=False, repr=False)
     _sets: list[frozenset[str]] = field(default_factory=list, compare=False, repr=False)  # number -> short words
-    _unions: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
+    _union_table: list[Any] = field(default_factory=list, compare=False, repr=False)  # [the array of unions()]
     _reachable: list[Any] = field(default_factory=list, compare=False, repr=False)  # [the array of reachable()]
     # the hits of the n-grams scored, for every later document too (headings, skills and stock
     # phrases recur from CV to CV): short words' number * 8 + size -> key -> hits; see remember
@@ -165,9 +165,20 @@ class FuzzyIndex:
 
     def union(self, a: int, b: int) -> int:
         """The number of the union of two numbered sets of short words (0 if no alias has it)."""
-        found = self._unions.get((a, b))
-        if found is None:
-            found = self._unions[a, b] = self.short_ids().get(self._sets[a] | self._sets[b], 0)
+        return self.short_ids().get(self._sets[a] | self._sets[b], 0)
+
+    def unions(self, a: Any, b: Any) -> Any:
+        """union() of each pair of two arrays of numbers, read in one lookup from a table of every
+        pair (558 x 558 for the shipped lexicon, 1.2 MB) filled in as pairs are first met."""
+        import numpy
+
+        if not self._union_table:
+            size = len(self.short_ids()) + 1
+            self._union_table.append(numpy.full((size, size), -1, dtype=numpy.int32))
+        table = self._union_table[0]
+        found = table[a, b]
+        for i in numpy.flatnonzero(found < 0).tolist():
+            found[i] = table[a[i], b[i]] = self.union(int(a[i]), int(b[i]))
         return found
 
     def reachable(self) -> Any:
@@ -234,9 +245,6 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
     return FuzzyIndex(by_words=groups)
 
 
-_key = lru_cache(maxsize=65536)(fuzzy_key)
-
-
 class _Grams(NamedTuple):
     """The candidate n-grams of one size, column by column (a tuple per n-gram cost more than
     the rest of their making): n-gram j is words[firsts[j]] to words[firsts[j] + size - 1]."""
@@ -262,7 +270,9 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
 
     Keys are cut from one string: fuzzy_key keeps characters one by one, so the key of text[a:c]
     is the key of text[a:b] followed by the key of text[b:c], and the key of any n-gram is a slice
-    of the key of the text from the first word on (its length is known before it is cut). Short
+    of the key of the whole text, from the number of key characters before its start to the number
+    before its end (counted for every offset at once, _text_key; so its length is known before it
+    is cut). Short
     words likewise: they are runs of [a-z0-9] and only words hold such characters, so an n-gram's
     short words are its first word's and those of the rest, unless the first two touch (no
     character between them: a run may go on from one into the next); then they are found in its
@@ -273,22 +283,21 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
         return []
     import numpy
 
-    tokens, starts, ends, word_keys, word_shorts = (list(column) for column in zip(*words))
-    breaks = [m.start() for m in _PHRASE_BREAK.finditer(text, 0, starts[-1])]
-    between = [_key(text[b:a]) if a - b > 1 or text[b:a] != " " else "" for b, a in zip(ends, starts[1:])] + [""]
-    joined = "".join([k + g for k, g in zip(word_keys, between)])
-    offsets = list(accumulate((len(k) + len(g) for k, g in zip(word_keys, between)), initial=0))  # of each word's key in joined
-    key_ends = [o + len(k) for o, k in zip(offsets, word_keys)]
-    touching = [i for i, (end, start) in enumerate(zip(ends, starts[1:])) if end >= start]
+    tokens, starts, ends, _, word_shorts = zip(*words)
+    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    joined, key_before = _text_key(codes)
+    breaks_before = _prefix_counts(_BREAK_CHAR.take(codes, mode="clip"))
+    first, last = numpy.array(starts), numpy.array(ends)
+    key_from, key_to = key_before[first], key_before[last]  # each word's key in joined
+    offsets, key_ends = key_from.tolist(), key_to.tolist()
+    touching = numpy.flatnonzero(last[:-1] >= first[1:]).tolist()
     ids = index.short_ids()
     reachable = index.reachable()
     longest = reachable.shape[2] - 1  # stands for every length past the longest reachable
     empty = ids[frozenset()]
     tok = numpy.array(tokens)
-    # segment of each word: the breaks before its start (two words share one when none is between them)
-    seg = numpy.searchsorted(numpy.array(breaks), numpy.array(starts)) if breaks else numpy.zeros(count, dtype=numpy.int64)
-    key_from, key_to = numpy.array(offsets[:count]), numpy.array(key_ends)
-    word_ids = numpy.array([ids.get(shorts, 0) for shorts in word_shorts])
+    seg = breaks_before[first]  # segment of each word: two words share one when no break is between them
+    word_ids = numpy.fromiter(map(ids.get, word_shorts, repeat(0)), dtype=numpy.int64, count=count)
     gram_ids = word_ids  # the single words' short words: each n-gram's are built from them and the size below
     out: list[_Grams] = []
     for size in range(1, MAX_NGRAM + 2):
@@ -300,8 +309,7 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
             gram_ids = numpy.where(mine == empty, rest, numpy.where(rest == empty, mine, 0))  # 0 stays 0: dead
             both = numpy.flatnonzero((mine != empty) & (rest != empty) & (mine != 0) & (rest != 0))
             if len(both):
-                union = index.union
-                gram_ids[both] = [union(a, b) for a, b in zip(mine[both].tolist(), rest[both].tolist())]
+                gram_ids[both] = index.unions(mine[both], rest[both])
             for i in touching:
                 if i < n:
                     gram_ids[i] = ids.get(short_words(text[starts[i]:ends[i + up]]), 0)
@@ -314,6 +322,39 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
             at = firsts.tolist()
             out.append(_Grams(size, at, [joined[offsets[i]:key_ends[i + up]] for i in at], gram_ids[firsts].tolist()))
     return out
+
+
+def _char_table(values: dict[str, int]) -> Any:
+    """A byte per code point up to the highest of `values` (0 for the others, and one past it for
+    every higher code point: numpy's take clips to it)."""
+    import numpy
+
+    table = numpy.zeros(max(map(ord, values)) + 2, dtype=numpy.uint8)
+    for char, value in values.items():
+        table[ord(char)] = value
+    return table
+
+
+# Each character fuzzy_key keeps, as the (ASCII) character it keeps: its lower case ("İ" gives
+# "i" and a dot, the Kelvin sign "k"; tests/test_speedups.py checks every code point); and
+# PHRASE_BREAKS.
+_KEY_CHAR = _char_table({c: ord(fuzzy_key(c)) for c in string.ascii_letters + string.digits + "+\u0130\u212a"})
+_BREAK_CHAR = _char_table(dict.fromkeys(PHRASE_BREAKS, 1))
+
+
+def _text_key(codes: Any) -> tuple[str, Any]:
+    """fuzzy_key of a text given as code points, and for each offset 0..len(text) the number of
+    its key's characters before that offset (so the key of text[a:b] is key[before[a]:before[b]])."""
+    kept = _KEY_CHAR.take(codes, mode="clip")
+    flags = kept != 0
+    return kept[flags].tobytes().decode("ascii"), _prefix_counts(flags)
+
+
+def _prefix_counts(flags: Any) -> Any:
+    """For each offset 0..len(flags), how many flags before it are set."""
+    import numpy
+
+    return numpy.concatenate((numpy.zeros(1, dtype=numpy.int64), numpy.cumsum(flags, dtype=numpy.int64)))
 
 
 _NONZERO = re.compile(rb"[^\0]")
