@@ -8,7 +8,8 @@
   scoring every n-gram, its key made from its own text, against every alias; the text's key and
   its counts per offset (one array pass) against fuzzy_key of each stretch;
 - the scan for gapped aliases against spaCy's Matcher on their token patterns, and the exact
-  candidates read from make_doc's DocInfo against the same read through Spans;
+  candidates read from make_doc's DocInfo against the same read through Spans; the tokens looked
+  up by their ORTH against each token's text worked out;
 - Document.section_at's bisection against a scan of every section;
 - the cue tests' substring pre-check against the cue regexes alone;
 - case-insensitive patterns run on the lower-cased text (lowercase.py) against IGNORECASE;
@@ -203,7 +204,7 @@ def test_candidate_grams_are_phrases_with_the_keys_and_short_words_of_their_text
         for grams in fuzzy._candidate_grams(text, words, index):
             size = grams.size
             for first, key, number in zip(grams.firsts, grams.keys, grams.shorts):
-                start, end = words[first][1], words[first + size - 1][2]
+                start, end = words.starts[first], words.ends[first + size - 1]
                 assert (size, (start, end)) in ngrams
                 assert key == fuzzy.fuzzy_key(text[start:end])
                 shorts = index.short_set(number)
@@ -216,9 +217,8 @@ def test_doc_info_words_are_the_tokens_words(texts: list[str]) -> None:
     for text in texts[:10] + odd_texts(20) + exception_heavy_texts(10):
         doc = phrases.make_doc(text)
         words = phrases.doc_info(doc).words
-        assert [w[:3] for w in words] == plain_words(doc)
-        assert [w[3] for w in words] == [fuzzy.fuzzy_key(text[a:b]) for _, a, b in plain_words(doc)]
-        assert [w[4] for w in words] == [fuzzy.short_words(text[a:b]) for _, a, b in plain_words(doc)]
+        assert list(zip(words.tokens, words.starts, words.ends)) == plain_words(doc)
+        assert words.shorts == [fuzzy.short_words(text[a:b]) for _, a, b in plain_words(doc)]
 
 
 def spacy_gapped_matcher(lexicon):
@@ -687,3 +687,20 @@ def test_text_key_counts_what_fuzzy_key_keeps(texts: list[str]) -> None:
         for _ in range(50):
             a, b = sorted(rng.randint(0, len(text)) for _ in range(2))
             assert key[before[a]:before[b]] == fuzzy.fuzzy_key(text[a:b])
+
+
+@pytest.mark.parametrize("memory", [phrases.MAX_KNOWN, 50])
+def test_tokens_looked_up_by_orth_give_what_their_text_gives(texts: list[str], memory: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """make_doc looks each token up by its ORTH: met for the first time, met again, and with a
+    memory forgotten every few tokens, its words are those worked out from each token's text
+    (doc_info of a Doc not made by make_doc), and its norms and the Doc's NORMs are norm_word's."""
+    monkeypatch.setattr(phrases, "MAX_KNOWN", memory)
+    monkeypatch.setattr(phrases, "_KNOWN", {})
+    chosen = texts[:12] + odd_texts(10) + exception_heavy_texts(10) + [""]
+    for text in chosen + chosen[::-1]:
+        sdoc = phrases.make_doc(text)
+        info = phrases.doc_info(sdoc)
+        plain = phrases.doc_info(phrases.tokenizer()(text))
+        assert (info.text, info.spans, info.words) == (plain.text, plain.spans, plain.words), text[:80]
+        assert info.norms == [t.norm_ for t in sdoc] == [phrases.norm_word(t.text) for t in sdoc]
+        assert len(phrases._KNOWN) <= memory + 1 + len(sdoc)

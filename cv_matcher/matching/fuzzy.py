@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from ..lexicon import Lexicon
+    from .phrases import Words
 
 MIN_ALIAS_CHARS = 7  # short strings ("PMP", "CSM") are too easy to hit by accident
 MAX_NGRAM = 5
@@ -247,7 +248,7 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
 
 class _Grams(NamedTuple):
     """The candidate n-grams of one size, column by column (a tuple per n-gram cost more than
-    the rest of their making): n-gram j is words[firsts[j]] to words[firsts[j] + size - 1]."""
+    the rest of their making): n-gram j is word firsts[j] to word firsts[j] + size - 1."""
 
     size: int  # words
     firsts: list[int]  # index of each one's first word
@@ -258,7 +259,7 @@ class _Grams(NamedTuple):
 _DEAD = frozenset({"\0"})  # the short words of an n-gram that no alias's hold (never a real short word)
 
 
-def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[str]]], index: FuzzyIndex) -> list[_Grams]:
+def _candidate_grams(text: str, words: "Words", index: FuzzyIndex) -> list[_Grams]:
     """The n-grams that could match an alias, per size: of 1 to MAX_NGRAM + 1 words, phrases,
     and with a key length and short words that some alias of a group meeting their size allows
     (FuzzyIndex.reachable). `words`: DocInfo.words.
@@ -278,12 +279,12 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
     character between them: a run may go on from one into the next); then they are found in its
     text. An n-gram whose short words are in no alias's is dead, and so is every longer one that
     holds it. Each size is one pass of array operations over every position."""
-    count = len(words)
+    count = len(words.tokens)
     if not count or not index.by_words:
         return []
     import numpy
 
-    tokens, starts, ends, _, word_shorts = zip(*words)
+    tokens, starts, ends, word_shorts = words
     codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
     joined, key_before = _text_key(codes)
     breaks_before = _prefix_counts(_BREAK_CHAR.take(codes, mode="clip"))
@@ -475,7 +476,7 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
         term_id, alias, term_cutoff = groups[group][1][key_index]
         if score < term_cutoff:
             continue
-        start, end = words[first][1], words[first + size - 1][2]
+        start, end = words.starts[first], words.ends[first + size - 1]
         if short_words(text[start:end]) != short_words(alias):
             continue
         out.append(FuzzyHit(term_id, alias, start, end, score))

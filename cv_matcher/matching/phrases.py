@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
-from .normalise import fuzzy_key, norm_word, short_words, word_in_token
+from .normalise import norm_word, short_words, word_in_token
 
 if TYPE_CHECKING:  # spaCy is imported lazily: `--help` and text reading must not pay for it
     from spacy.matcher import Matcher, PhraseMatcher
@@ -169,70 +169,108 @@ def make_doc(text: str) -> "Doc":
     """Tokenise and set each token's NORM to the normalised word form (in one array write: a
     Token object per token costs more than the normalising). The text, the tokens' character
     offsets, their norms and the words typo matching reads are kept with the Doc (doc_info): the
-    matchers read them there rather than through Token and Span objects."""
+    matchers read them there rather than through Token and Span objects.
+
+    What a token gives (_token_of) is remembered by its ORTH, the hash of its text, which spaCy
+    hands over for all tokens in one array: no token's text is cut from the document, and a
+    token met before costs one dict lookup (a document is mostly words met before)."""
     import numpy
 
-    from spacy.attrs import NORM
+    from spacy.attrs import NORM, ORTH
 
     doc = tokenizer()(text)
-    spans = token_spans(doc) if len(doc) else []
-    infos = [_token_of(text[start:end]) for start, end in spans]
-    if spans:
+    starts, ends = _token_bounds(doc)
+    infos = _known_tokens(doc.to_array(ORTH).tolist(), text, starts, ends) if len(doc) else []
+    if infos:
         doc.from_array([NORM], numpy.array([info[1] for info in infos], dtype="uint64"))  # type: ignore[arg-type]  # one attribute: 1-D
-    doc.user_data[_DOC_INFO] = DocInfo(text, spans, [info[0] for info in infos], _words_of(spans, infos))
+    doc.user_data[_DOC_INFO] = DocInfo(text, list(zip(starts, ends)), [info[0] for info in infos], _words_of(starts, infos))
     return doc
 
 
 _DOC_INFO = "cv_matcher.doc_info"
+_KNOWN: dict[int, "TokenInfo"] = {}  # ORTH -> _token_of(the token's text), for the tokens of recent documents
+MAX_KNOWN = 65536
+
+
+def _known_tokens(orths: list[int], text: str, starts: list[int], ends: list[int]) -> list["TokenInfo"]:
+    """_token_of each token, looked up by its ORTH; the tokens not met before are worked out."""
+    infos = list(map(_KNOWN.get, orths))
+    if None in infos:
+        if len(_KNOWN) > MAX_KNOWN:  # bounded memory: working a token out again is harmless
+            _KNOWN.clear()
+        for i, info in enumerate(infos):
+            if info is None:
+                infos[i] = _KNOWN[orths[i]] = _token_of(text[starts[i]:ends[i]])
+    return infos  # type: ignore[return-value]  # no None is left
+
+
+class Words(NamedTuple):
+    """The words typo matching builds its n-grams of, column by column: each token's word (the
+    token stripped of punctuation, normalise.word_in_token) that holds a letter or digit."""
+
+    tokens: list[int]  # the token's index
+    starts: list[int]  # character offsets of the word
+    ends: list[int]
+    shorts: list[frozenset[str]]  # its short words
 
 
 @dataclass(frozen=True, slots=True)
 class DocInfo:
     """What make_doc knows about a Doc: its text (a Doc rebuilds it on each access), each token's
-    (start, end) character offsets and norm string, and its words for typo matching: (token
-    index, start, end, fuzzy key, short words) of each token with a letter or digit, the token
-    stripped of punctuation (normalise.word_in_token)."""
+    (start, end) character offsets and norm string, and its words for typo matching."""
 
     text: str
     spans: list[tuple[int, int]]
     norms: list[str]
-    words: list[tuple[int, int, int, str, frozenset[str]]]
+    words: Words
 
 
 def doc_info(doc: "Doc") -> DocInfo:
     """The DocInfo make_doc kept; computed from the Doc for one made otherwise."""
     info = doc.user_data.get(_DOC_INFO)
     if info is None:
-        text, spans = doc.text, token_spans(doc)
-        info = DocInfo(text, spans, [t.norm_ for t in doc], _words_of(spans, [_token_of(text[a:b]) for a, b in spans]))
+        text = doc.text
+        starts, ends = _token_bounds(doc)
+        infos = [_token_of(text[a:b]) for a, b in zip(starts, ends)]
+        info = DocInfo(text, list(zip(starts, ends)), [t.norm_ for t in doc], _words_of(starts, infos))
     return info
 
 
-def _words_of(spans: list[tuple[int, int]], infos: list[tuple[Any, ...]]) -> list[tuple[int, int, int, str, frozenset[str]]]:
-    return [(i, start + word[0], start + word[1], word[2], word[3])
-            for i, ((start, _), (_, _, word)) in enumerate(zip(spans, infos)) if word is not None]
+def _words_of(starts: list[int], infos: list["TokenInfo"]) -> Words:
+    tokens = [i for i, info in enumerate(infos) if info[2] >= 0]
+    return Words(tokens, [starts[i] + infos[i][2] for i in tokens], [starts[i] + infos[i][3] for i in tokens],
+                 [infos[i][4] for i in tokens])
 
 
-@lru_cache(maxsize=65536)
-def _token_of(token: str) -> tuple[str, int, tuple[int, int, str, frozenset[str]] | None]:
-    """A token's norm_word, its StringStore hash (the string is added to the tokenizer's vocab),
-    and its word: (start, end) in the token, fuzzy key and short words, or None."""
+# A token's norm_word, its StringStore hash, and its word: (start, end) in the token ((-1, -1)
+# when it has none) and the word's short words.
+TokenInfo = tuple[str, int, int, int, frozenset[str]]
+_NO_SHORTS: frozenset[str] = frozenset()
+
+
+def _token_of(token: str) -> TokenInfo:
+    """What a token gives: see TokenInfo (the norm is added to the tokenizer's vocab)."""
     norm = norm_word(token)
     found = word_in_token(token)
-    word = None
-    if found is not None:
-        text = token[found[0]:found[1]]
-        word = (found[0], found[1], fuzzy_key(text), short_words(text))
-    return norm, tokenizer().vocab.strings.add(norm), word
+    if found is None:
+        return norm, tokenizer().vocab.strings.add(norm), -1, -1, _NO_SHORTS
+    return norm, tokenizer().vocab.strings.add(norm), found[0], found[1], short_words(token[found[0]:found[1]])
+
+
+def _token_bounds(doc: "Doc") -> tuple[list[int], list[int]]:
+    """The tokens' start and end character offsets (see token_spans)."""
+    from spacy.attrs import IDX, LENGTH
+
+    if not len(doc):
+        return [], []
+    starts = doc.to_array(IDX).astype("int64")
+    return starts.tolist(), (starts + doc.to_array(LENGTH).astype("int64")).tolist()
 
 
 def token_spans(doc: "Doc") -> list[tuple[int, int]]:
     """(start, end) character offsets of each token: its IDX and IDX + LENGTH, read as one array
     each (a list of attributes, or uint64 values to Python ints, costs several times more)."""
-    from spacy.attrs import IDX, LENGTH
-
-    starts = doc.to_array(IDX).astype("int64")
-    return list(zip(starts.tolist(), (starts + doc.to_array(LENGTH).astype("int64")).tolist()))
+    return list(zip(*_token_bounds(doc)))
 
 
 _PLAIN = re.compile(r"[^\W_]+")  # letters and digits only
