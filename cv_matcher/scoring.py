@@ -16,6 +16,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
+from itertools import islice
 from typing import Callable, Iterable, Mapping
 
 from . import calibration
@@ -166,8 +167,12 @@ def _qualified(headline: Evidence, evidence: Iterable[Evidence], text: str, lexi
     return any(line_start <= e.start < line_end and lexicon.terms[e.term_id].family == "other" for e in evidence)
 
 
-def _project_word_count(text: str, lexicon: Lexicon) -> int:
-    return len(_any_word_regex(lexicon.context.project_title_words).findall(text.lower()))
+def _names_projects(text: str, lexicon: Lexicon, times: int) -> bool:
+    """Whether the text names project work (context.project_title_words) at least `times` times:
+    the search stops there (most CVs say "project" in their first lines), not at the text's end."""
+    low = lowered(text)
+    found = _any_word_regex(lexicon.context.project_title_words).finditer(text.lower() if low is None else low)
+    return sum(1 for _ in islice(found, times)) >= times
 
 
 @lru_cache(maxsize=16)
@@ -243,7 +248,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     track_work = {lexicon.terms[t].family for t in by_term if lexicon.terms[t].kind != "title"}
     family_parts: list[tuple[float, str]] = []
     # Project work named in the text itself (not only "programme"), a few times over.
-    projects_in_text = _project_word_count(text, lexicon) >= s.project_words_needed
+    projects_in_text = _names_projects(text, lexicon, s.project_words_needed)
     for term_id, mentions in by_term.items():
         term = lexicon.terms[term_id]
         factor = kind_factor[term.kind] * _multiplier(mentions, term, s)

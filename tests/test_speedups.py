@@ -704,3 +704,14 @@ def test_tokens_looked_up_by_orth_give_what_their_text_gives(texts: list[str], m
         assert (info.text, info.spans, info.words) == (plain.text, plain.spans, plain.words), text[:80]
         assert info.norms == [t.norm_ for t in sdoc] == [phrases.norm_word(t.text) for t in sdoc]
         assert len(phrases._KNOWN) <= memory + 1 + len(sdoc)
+
+
+def test_names_projects_stops_at_the_count_a_full_count_reaches(texts: list[str]) -> None:
+    from cv_matcher import scoring
+
+    lexicon = cached_lexicon()
+    pattern = scoring._any_word_regex(lexicon.context.project_title_words)
+    for text in texts + odd_case_texts(20) + ["", "project", "Projects and PMO", "İ project"]:
+        count = len(pattern.findall(text.lower()))
+        for times in range(5):
+            assert scoring._names_projects(text, lexicon, times) == (count >= times), (text[:60], times)
