@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 from .normalise import norm_word, short_words, word_in_token
+from .resolve import Candidate
 
 if TYPE_CHECKING:  # spaCy is imported lazily: `--help` and text reading must not pay for it
     from spacy.matcher import Matcher, PhraseMatcher
@@ -28,7 +29,6 @@ if TYPE_CHECKING:  # spaCy is imported lazily: `--help` and text reading must no
     from spacy.vocab import Vocab
 
     from ..lexicon import Lexicon
-    from .resolve import Candidate
 
 # Determiners and possessives that CVs put inside duty phrases ("set up a PMO", "set up the PMO").
 DETERMINERS = ("a", "an", "the", "our", "their", "his", "her", "its", "my")
@@ -505,12 +505,10 @@ def compile_matchers(lexicon: "Lexicon") -> CompiledMatchers:
     return CompiledMatchers(norm=norm_matcher, cased=cased_matcher, gapped=GappedAliases(gapped, others), alias_of=alias_of)
 
 
-def exact_candidates(sdoc: "Doc", lexicon: "Lexicon") -> list["Candidate"]:
+def exact_candidates(sdoc: "Doc", lexicon: "Lexicon") -> list[Candidate]:
     """The phrase-matcher, gapped-alias and cased-acronym candidates of a Doc from make_doc, in
     that order; offsets, texts and norm keys come from its DocInfo (a Span per match cost more
     than the matching)."""
-    from .resolve import Candidate
-
     compiled = compile_matchers(lexicon)
     info = doc_info(sdoc)
     text, spans, norms = info.text, info.spans, info.norms
