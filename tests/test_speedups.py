@@ -715,3 +715,13 @@ def test_names_projects_stops_at_the_count_a_full_count_reaches(texts: list[str]
         count = len(pattern.findall(text.lower()))
         for times in range(5):
             assert scoring._names_projects(text, lexicon, times) == (count >= times), (text[:60], times)
+
+
+def test_gap_profile_is_the_plain_pass_over_the_lexicon() -> None:
+    from cv_matcher import gaps
+
+    lexicon = cached_lexicon()
+    for target in lexicon.ranks:
+        plain = [(t.id, t.weight(target)) for t in lexicon.terms.values()
+                 if t.kind in ("duty", "skill", "tool", "experience") and t.family == "pmo" and t.weight(target) >= gaps.CORE_WEIGHT]
+        assert [(t.id, w) for t, w, _ in gaps._profile(lexicon, target)] == plain and plain
