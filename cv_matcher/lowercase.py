@@ -7,10 +7,12 @@ where one of its first characters stands: the pay cues of a CV's lines are found
 its date ranges twice as fast.
 
 It finds what IGNORECASE finds on the text, at the same offsets, unless the text holds one of
-three characters (then it is searched the plain way): "İ" lower-cases to two characters (every
-later offset would move), and IGNORECASE also equates "ı" with i and "ſ" with s, which
-lower-casing does not. Every other character lower-cases to the one character IGNORECASE
-compares (tests/test_speedups.py checks the patterns on texts made to differ).
+four characters (then it is searched the plain way): "İ" lower-cases to two characters (every
+later offset would move), IGNORECASE also equates "ı" with i and "ſ" with s, which lower-casing
+does not, and "Σ" lower-cases by what stands around it (a final sigma). Every other character
+lower-cases to the one character IGNORECASE compares (tests/test_speedups.py checks the patterns
+on texts made to differ), and on its own: any stretch of the lower-cased text is the lower case of
+that stretch of the text, so callers may cut clauses and windows from it.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import sys
 from functools import lru_cache
 from typing import Iterator
 
-_ODD = ("İ", "ı", "ſ")
+_ODD = ("İ", "ı", "ſ", "Σ")
 _CASED_LETTER = re.compile(r"(?<!\\)(?<!\(\?)[A-Z]")  # an upper-case letter, not of an escape (\S) or a group name's (?P
 
 
