@@ -404,6 +404,8 @@ class GappedAliases:
         if k == len(parts) - 1:
             yield j
             return
+        if parts[k + 1][0] not in norms[j:j + MAX_GAP + 1]:
+            return  # the next part starts nowhere within reach (its first word would be met there)
         text, spans = info.text, info.spans
         for gap in range(MAX_GAP + 1):
             if gap and not _gap_word(text[spans[j + gap - 1][0]:spans[j + gap - 1][1]]):
