@@ -14,7 +14,8 @@
 - the cue tests' substring pre-check against the cue regexes alone;
 - case-insensitive patterns run on the lower-cased text (lowercase.py) against IGNORECASE;
 - a clause's start found in a short look back against the whole reach, and the setting test's
-  text and cue occurrences cut from the lower-cased document against the clause's own;
+  text cut from the lower-cased document against the clause's own, its cues in a trie against
+  their plain alternation;
 - the cheap bounds before pdfium (readers/pdfquick.py) against what pdfminer's exact check reads.
 """
 from __future__ import annotations
@@ -627,24 +628,25 @@ def test_clause_start_short_look_finds_the_last_break_of_the_whole_reach(texts: 
         assert [m.span() for m in context.CLAUSE_BREAK.finditer(text)] == [m.span() for m in old_break.finditer(text)]
 
 
-def test_occurrences_within_are_substring_tests() -> None:
-    from cv_matcher.scoring import _Occurrences
+def test_substring_trie_finds_what_the_plain_alternation_finds() -> None:
+    import re
+
+    from cv_matcher.scoring import _substring_regex
 
     rng = random.Random(19)
-    strings = ["ab", "aba", "b a", "report to", "to", "a"]
-    for _ in range(300):
-        text = "".join(rng.choice("ab ") for _ in range(rng.randint(0, 40))) + rng.choice(["", "report to", "x"])
-        chosen = rng.sample(strings, rng.randint(0, 3)) + ([""] if rng.random() < 0.1 else [])
-        spans = _Occurrences(text, chosen)
-        for _ in range(20):
-            a, b = sorted(rng.randint(0, len(text)) for _ in range(2))
-            assert spans.within(a, b) == any(s in text[a:b] for s in chosen), (text, chosen, a, b)
+    lists = [cached_lexicon().context.setting, ("ab", "aba", "b a", "a", "ab.", "(x", "a+b"), ("",), ("report to", "report")]
+    for cues in lists:
+        plain = re.compile("|".join(re.escape(c) for c in cues))
+        trie = _substring_regex(tuple(cues))
+        for _ in range(400):
+            text = "".join(rng.choice(["a", "b", " ", ".", "(x", "+", "report", " to", "join the", "within", "ed by"]) for _ in range(rng.randint(0, 12)))
+            assert bool(trie.search(text)) == bool(plain.search(text)), (cues, text)
 
 
 def test_setting_test_from_the_lowered_text_is_the_plain_one(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The setting test reads the clause before a finding from the document's lower-cased text and
-    its cues from their occurrences there: the same answers as the clause's own text, for a
-    finding at every few words of the samples and of texts made of setting cues."""
+    """The setting test cuts the clause before a finding from the document's lower-cased text: the
+    same answers as from the clause's own text, for a finding at every few words of the samples
+    and of texts made of setting cues."""
     import re
 
     from cv_matcher import scoring
@@ -726,3 +728,32 @@ def test_gap_profile_is_the_plain_pass_over_the_lexicon() -> None:
         plain = [(t.id, t.weight(target)) for t in lexicon.terms.values()
                  if t.kind in ("duty", "skill", "tool", "experience") and t.family == "pmo" and t.weight(target) >= gaps.CORE_WEIGHT]
         assert [(t.id, w) for t, w, _ in gaps._profile(lexicon, target)] == plain and plain
+
+
+def test_assisting_test_skipping_texts_without_a_cue_is_the_plain_one(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text with no assisting cue anywhere answers without reading clauses: the same answers as
+    reading each mention's clause, for every few words of the samples and of texts with cues
+    (written in any case)."""
+    import re
+
+    from cv_matcher import scoring
+    from cv_matcher.models import Evidence
+
+    lexicon = cached_lexicon()
+    rng = random.Random(31)
+    cues = list(lexicon.context.assisting)
+    made = [" ".join(rng.choice(cues + [c.upper() for c in cues] + ["the PMO", "report", ",", ".", "\n", "minutes"]) for _ in range(30))
+            for _ in range(40)]
+    assisted = 0
+    for text in texts + made + ["", "nothing here"]:
+        words = [m for m in re.finditer(r"\S+", text)]
+        groups = [[Evidence("t", "duty", "t", m.group(0), m.start(), m.end(), None, "exact", 1.0, "") for m in words[i:i + 2]]
+                  for i in range(0, len(words), 3)] + [[]]
+        fast = scoring._assisting_test(text, lexicon)
+        with monkeypatch.context() as patched:
+            patched.setattr(scoring, "lowered", lambda text: None)
+            plain = scoring._assisting_test(text, lexicon)
+        got = [fast(mentions) for mentions in groups]
+        assert got == [plain(mentions) for mentions in groups], text[:80]
+        assisted += sum(got)
+    assert assisted > 20
