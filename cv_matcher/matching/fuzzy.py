@@ -407,10 +407,14 @@ def _score(index: FuzzyIndex, grams: dict[tuple[int, int, str], None]) -> dict[t
     one cpdist call (per cut-off), else one cdist call per bucket."""
     found: dict[tuple[int, int, str], list[tuple[int, int, float]]] = {gram: [] for gram in grams}
     queries_of: dict[_Bucket, dict[str, list[list[tuple[int, int, float]]]]] = {}  # bucket -> key -> the hit lists it feeds
+    tables_of: dict[int, tuple[dict[int, tuple[_Bucket, ...]], ...]] = {}  # short words' number -> their tables
     for gram, hits in found.items():
         shorts, size, key = gram
-        tables = index.tables(index.short_set(shorts))
-        assert tables is not None  # reachable() kept only n-grams with an alias's short words
+        tables = tables_of.get(shorts)
+        if tables is None:
+            tables = index.tables(index.short_set(shorts))
+            assert tables is not None  # reachable() kept only n-grams with an alias's short words
+            tables_of[shorts] = tables
         for bucket in tables[size][len(key)]:
             queries_of.setdefault(bucket, {}).setdefault(key, []).append(hits)
     small: dict[float, tuple[list[str], list[str], list[tuple[int, _Bucket, list[list[tuple[int, int, float]]]]]]] = {}
