@@ -278,7 +278,8 @@ def _candidate_grams(text: str, words: "Words", index: FuzzyIndex) -> list[_Gram
     short words are its first word's and those of the rest, unless the first two touch (no
     character between them: a run may go on from one into the next); then they are found in its
     text. An n-gram whose short words are in no alias's is dead, and so is every longer one that
-    holds it. Each size is one pass of array operations over every position."""
+    holds it. The short words are worked out size by size, one pass of array operations over every
+    position each; the rest is one pass over the n-grams of every size."""
     count = len(words.tokens)
     if not count or not index.by_words:
         return []
@@ -299,29 +300,40 @@ def _candidate_grams(text: str, words: "Words", index: FuzzyIndex) -> list[_Gram
     tok = numpy.array(tokens)
     seg = breaks_before[first]  # segment of each word: two words share one when no break is between them
     word_ids = numpy.fromiter(map(ids.get, word_shorts, repeat(0)), dtype=numpy.int64, count=count)
-    gram_ids = word_ids  # the single words' short words: each n-gram's are built from them and the size below
-    out: list[_Grams] = []
-    for size in range(1, MAX_NGRAM + 2):
+    empty_word = word_ids == empty
+    plain_word = ~empty_word & (word_ids != 0)  # short words some alias has
+    per_size = [word_ids]  # the short words of the n-grams of each size, from those of the size below
+    for size in range(2, MAX_NGRAM + 2):
         n, up = count - size + 1, size - 1
         if n <= 0:
             break
-        if size > 1:  # the short words of each n-gram of this size, from those of the size below
-            mine, rest = word_ids[:n], gram_ids[1:n + 1]
-            gram_ids = numpy.where(mine == empty, rest, numpy.where(rest == empty, mine, 0))  # 0 stays 0: dead
-            both = numpy.flatnonzero((mine != empty) & (rest != empty) & (mine != 0) & (rest != 0))
-            if len(both):
-                gram_ids[both] = index.unions(mine[both], rest[both])
-            for i in touching:
-                if i < n:
-                    gram_ids[i] = ids.get(short_words(text[starts[i]:ends[i + up]]), 0)
-        # with short words and a key length some alias allows; then phrases (words not far apart:
-        # no run of punctuation tokens between them; one segment)
-        keep = reachable[gram_ids, size, numpy.minimum(key_to[up:] - key_from[:n], longest)]
-        keep &= (tok[up:] - tok[:n] <= 2 * size) & (seg[up:] == seg[:n])
-        firsts = numpy.flatnonzero(keep)
-        if len(firsts):
-            at = firsts.tolist()
-            out.append(_Grams(size, at, [joined[offsets[i]:key_ends[i + up]] for i in at], gram_ids[firsts].tolist()))
+        mine, rest = word_ids[:n], per_size[-1][1:n + 1]
+        gram_ids = numpy.where(empty_word[:n], rest, numpy.where(rest == empty, mine, 0))  # 0 stays 0: dead
+        both = numpy.flatnonzero(plain_word[:n] & (rest != empty) & (rest != 0))
+        if len(both):
+            gram_ids[both] = index.unions(mine[both], rest[both])
+        for i in touching:
+            if i < n:
+                gram_ids[i] = ids.get(short_words(text[starts[i]:ends[i + up]]), 0)
+        per_size.append(gram_ids)
+    # Every n-gram of every size at once (a numpy call costs more than its work on a CV's words):
+    # with short words and a key length some alias allows; then phrases (words not far apart: no
+    # run of punctuation tokens between them; one segment).
+    counts = [len(g) for g in per_size]
+    size_of = numpy.repeat(numpy.arange(1, len(per_size) + 1), counts)
+    first = numpy.arange(len(size_of)) - numpy.repeat(numpy.cumsum([0] + counts[:-1]), counts)
+    last = first + size_of - 1
+    gram_ids = numpy.concatenate(per_size)
+    keep = reachable[gram_ids, size_of, numpy.minimum(key_to[last] - key_from[first], longest)]
+    keep &= (tok[last] - tok[first] <= 2 * size_of) & (seg[last] == seg[first])
+    out: list[_Grams] = []
+    chosen = numpy.flatnonzero(keep)
+    bounds = numpy.searchsorted(chosen, numpy.cumsum(counts)).tolist()  # where each size's n-grams end in chosen
+    for size, lo, hi in zip(range(1, len(per_size) + 1), [0] + bounds, bounds):
+        if hi > lo:
+            mine = chosen[lo:hi]
+            at, up = first[mine].tolist(), size - 1
+            out.append(_Grams(size, at, [joined[offsets[i]:key_ends[i + up]] for i in at], gram_ids[mine].tolist()))
     return out
 
 
