@@ -34,6 +34,12 @@ def lowered(text: str) -> str | None:
     return text.lower()
 
 
+def lower_case(text: str) -> str:
+    """`text.lower()`: the one lowered() keeps for the other steps where it keeps one."""
+    low = lowered(text)
+    return text.lower() if low is None else low
+
+
 class LowerCasePattern:
     """A pattern matched case-insensitively. Its matches are those of IGNORECASE; their offsets are
     the text's, but their groups may come lower-cased: read the text's case from the offsets."""

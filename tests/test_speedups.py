@@ -757,3 +757,19 @@ def test_assisting_test_skipping_texts_without_a_cue_is_the_plain_one(texts: lis
         assert got == [plain(mentions) for mentions in groups], text[:80]
         assisted += sum(got)
     assert assisted > 20
+
+
+def test_ing_form_check_reading_the_ending_first_is_the_plain_one() -> None:
+    from cv_matcher.matching import _ing_for_other_form
+
+    def plain(said: str, alias: str, other_endings: tuple[str, ...] = ("ing",)) -> bool:
+        last_said, last_meant = said.split()[-1:], alias.split()[-1:]
+        return bool(last_said and last_meant) and last_said[0].lower().endswith("ing") and not last_meant[0].lower().endswith(other_endings)
+
+    rng = random.Random(37)
+    pieces = ["ing", "ING", "Ing", "İng", "ıng", "x", "engineer", "engineering", "supported", " ", "\n", "ng", "i", "-", "managing"]
+    for _ in range(3000):
+        said = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        alias = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+        for endings in (("ing",), ("ing", "ed")):
+            assert _ing_for_other_form(said, alias, endings) == plain(said, alias, endings), (said, alias)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..lowercase import lower_case
 from ..models import Document, Evidence
 from ..status import CertStatus
 from .context import advert_status, cv_status, has_cue, passes_guards
@@ -35,6 +36,8 @@ def _reason(cand: Candidate, label: str) -> str:
 def _ing_for_other_form(said: str, alias: str, other_endings: tuple[str, ...] = ("ing",)) -> bool:
     """Whether the text's last word is an -ing form where the alias's last word is another form
     (the normalised matching treats "engineering" as "engineer", "supporting" as "support")."""
+    if said.rstrip()[-3:].lower() != "ing":  # the last word's ending, read without splitting (most are not -ing)
+        return False
     last_said, last_meant = said.split()[-1:], alias.split()[-1:]
     return bool(last_said and last_meant) and last_said[0].lower().endswith("ing") and not last_meant[0].lower().endswith(other_endings)
 
@@ -62,6 +65,9 @@ def _verb_not_noun(text: str, cand: Candidate) -> bool:
     return nxt is not None and nxt.group(1).lower() not in _NOUN_MAY_FOLLOW
 
 
+_CONFIDENCE = {"exact": 1.0, "alias": 0.95}  # and 0.9 x the score for a fuzzy match
+
+
 def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") -> tuple[Evidence, ...]:
     """Every lexicon term found in `doc`, with offsets into `doc.text`, section and reason."""
     sdoc = make_doc(doc.text)
@@ -72,7 +78,7 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
     candidates = _exact_candidates(sdoc, lexicon)
     candidates += [Candidate(h.term_id, h.start, h.end, "fuzzy", h.alias, h.score) for h in fuzzy_hits(sdoc, build_index(lexicon), doc.text)]
     allowed = []
-    lowered = doc.text.lower()
+    lowered = lower_case(doc.text)
     found_terms = (lexicon.terms[t] for t in {c.term_id for c in candidates})  # only these can be ruled out
     ruled_out = {t.id for t in found_terms if t.reject_document and has_cue(lowered, t.reject_document)}
     for cand in candidates:
@@ -96,7 +102,7 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
         status: CertStatus | None = None
         if term.kind == "certification":
             status = cv_status(doc, cand.start, cand.end, ctx) if doc_kind == "cv" else advert_status(doc, cand.start, cand.end, ctx)
-        confidence = {"exact": 1.0, "alias": 0.95}.get(cand.method, round(0.9 * cand.score / 100, 3))
+        confidence = _CONFIDENCE.get(cand.method, round(0.9 * cand.score / 100, 3))
         evidence.append(Evidence(
             term_id=term.id, kind=term.kind, label=term.label, text=doc.text[cand.start:cand.end], start=cand.start, end=cand.end,
             section=None if section is None else section.kind, method=cand.method, confidence=confidence,
