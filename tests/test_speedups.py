@@ -773,3 +773,17 @@ def test_ing_form_check_reading_the_ending_first_is_the_plain_one() -> None:
         alias = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
         for endings in (("ing",), ("ing", "ed")):
             assert _ing_for_other_form(said, alias, endings) == plain(said, alias, endings), (said, alias)
+
+
+def test_chunks_met_before_are_looked_up_once_and_stay_primed(texts: list[str], reference_tokenizer) -> None:
+    """A fresh tokenizer met by texts again and again, phrases (not primed) between them and
+    exceptions loaded on the way (each empties spaCy's cache): the tokens are spaCy's, and a chunk
+    it counts as done is searched for exceptions and primed since the cache was last emptied."""
+    tok = phrases.EnglishTokenizer()
+    rng = random.Random(41)
+    chosen = texts[:6] + exception_heavy_texts(12)
+    for text in chosen + chosen[::-1] + rng.sample(chosen, len(chosen)):
+        assert tokens(tok(text)) == tokens(reference_tokenizer(text)), text[:80]
+        phrase = " ".join(rng.sample(text.split(), min(3, len(text.split()))))
+        assert tokens(tok(phrase, prime=False)) == tokens(reference_tokenizer(phrase))
+        assert tok._done <= tok._primed and tok._done <= tok._looked_through | set(tok.rules)

@@ -107,6 +107,8 @@ class EnglishTokenizer:
         self._longest = max(map(len, self._pending), default=0)
         self._looked_through: set[str] = set()  # chunks already searched for pending exceptions
         self._primed: set[str] = set()  # chunks whose tokens are cached
+        # chunks with nothing left to do: searched and primed (or the cache full), since it was last emptied
+        self._done: set[str] = set()
 
     @property
     def vocab(self) -> "Vocab":
@@ -119,19 +121,27 @@ class EnglishTokenizer:
     def __call__(self, text: str, *, prime: bool = True) -> "Doc":
         """Tokenise `text`; `prime`: fill the cache first (worth it for a document, not a phrase)."""
         chunks = set(text.split())
-        self._load_exceptions(chunks)
-        if prime:
-            self._prime_cache(chunks)
+        new = chunks.difference(self._done)  # a text of chunks all met before: one look into one set
+        if new:
+            if self._load_exceptions(new):  # spaCy's cache was emptied: every chunk is to prime again
+                self._done.clear()
+                new = chunks
+            if prime:
+                self._prime_cache(new)
+                if len(self._done) > 200_000:  # bounded memory, as _looked_through
+                    self._done.clear()
+                self._done.update(new)
         doc: Doc = self._spacy(text)
         return doc
 
-    def _load_exceptions(self, chunks: set[str]) -> None:
+    def _load_exceptions(self, chunks: set[str]) -> bool:
+        """Load the pending exceptions the chunks may hold; whether any was (spaCy then empties its cache)."""
         pending = self._pending
         if not pending:
-            return
+            return False
         new = chunks.difference(self._looked_through)
         if not new:
-            return
+            return False
         if len(self._looked_through) > 200_000:  # bounded memory: looking again is harmless
             self._looked_through.clear()
         self._looked_through.update(new)
@@ -147,6 +157,7 @@ class EnglishTokenizer:
             self._spacy.add_special_case(exception, pending.pop(exception))
         if found:
             self._primed.clear()  # adding an exception empties spaCy's cache
+        return bool(found)
 
     def _prime_cache(self, chunks: set[str]) -> None:
         if len(self._primed) >= self._spacy.max_cache_size:
