@@ -46,8 +46,7 @@ SMALL_CALL = 24  # score a group's n-grams of one length and short words by cpdi
 Hits = tuple[tuple[int, int, float], ...]  # (group, key index in the group, score) of one n-gram
 
 
-@dataclass(frozen=True, slots=True)
-class FuzzyHit:
+class FuzzyHit(NamedTuple):  # (not a frozen dataclass: see resolve.Candidate)
     term_id: str
     alias: str
     start: int  # character offsets into the text
@@ -178,8 +177,9 @@ class FuzzyIndex:
             self._union_table.append(numpy.full((size, size), -1, dtype=numpy.int32))
         table = self._union_table[0]
         found = table[a, b]
-        for i in numpy.flatnonzero(found < 0).tolist():
-            found[i] = table[a[i], b[i]] = self.union(int(a[i]), int(b[i]))
+        if found.min() < 0:  # pairs not met before
+            for i in numpy.flatnonzero(found < 0).tolist():
+                found[i] = table[a[i], b[i]] = self.union(int(a[i]), int(b[i]))
         return found
 
     def reachable(self) -> Any:
@@ -286,9 +286,9 @@ def _candidate_grams(text: str, words: "Words", index: FuzzyIndex) -> list[_Gram
     import numpy
 
     tokens, starts, ends, word_shorts = words
-    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
-    joined, key_before = _text_key(codes)
-    breaks_before = _prefix_counts(_BREAK_CHAR.take(codes, mode="clip"))
+    classes = _CHAR_CLASS.take(numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32), mode="clip")
+    joined, key_before = _text_key(classes)
+    breaks_before = _prefix_counts(classes == _BREAK)
     first, last = numpy.array(starts), numpy.array(ends)
     key_from, key_to = key_before[first], key_before[last]  # each word's key in joined
     offsets, key_ends = key_from.tolist(), key_to.tolist()
@@ -348,19 +348,20 @@ def _char_table(values: dict[str, int]) -> Any:
     return table
 
 
-# Each character fuzzy_key keeps, as the (ASCII) character it keeps: its lower case ("İ" gives
-# "i" and a dot, the Kelvin sign "k"; tests/test_speedups.py checks every code point); and
-# PHRASE_BREAKS.
-_KEY_CHAR = _char_table({c: ord(fuzzy_key(c)) for c in string.ascii_letters + string.digits + "+\u0130\u212a"})
-_BREAK_CHAR = _char_table(dict.fromkeys(PHRASE_BREAKS, 1))
+# What each character is to typo matching: the (ASCII) character fuzzy_key keeps of it, its
+# lower case ("İ" gives "i" and a dot, the Kelvin sign "k"; tests/test_speedups.py checks every
+# code point); _BREAK for PHRASE_BREAKS; 0 for the others.
+_BREAK = 1
+_CHAR_CLASS = _char_table({c: ord(fuzzy_key(c)) for c in string.ascii_letters + string.digits + "+\u0130\u212a"}
+                          | dict.fromkeys(PHRASE_BREAKS, _BREAK))
 
 
-def _text_key(codes: Any) -> tuple[str, Any]:
-    """fuzzy_key of a text given as code points, and for each offset 0..len(text) the number of
-    its key's characters before that offset (so the key of text[a:b] is key[before[a]:before[b]])."""
-    kept = _KEY_CHAR.take(codes, mode="clip")
-    flags = kept != 0
-    return kept[flags].tobytes().decode("ascii"), _prefix_counts(flags)
+def _text_key(classes: Any) -> tuple[str, Any]:
+    """fuzzy_key of a text given as its characters' _CHAR_CLASS, and for each offset 0..len(text)
+    the number of its key's characters before that offset (so the key of text[a:b] is
+    key[before[a]:before[b]])."""
+    flags = classes > _BREAK
+    return classes[flags].tobytes().decode("ascii"), _prefix_counts(flags)
 
 
 def _prefix_counts(flags: Any) -> Any:
