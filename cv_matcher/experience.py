@@ -23,10 +23,10 @@ RANGE_RE = LowerCasePattern(
     r"(?=[jfmasond0-9])" + _POINT.format(p="a").replace("MONTH", _MONTH)
     + r"\s*(?:-|–|—|to|until|till)\s*(?:" + _POINT.format(p="b").replace("MONTH", _MONTH) + "|" + _OPEN + r")",
 )
-YEARS_PHRASE_RE = LowerCasePattern(
-    r"(?P<n>\d{1,2})\s*(?:\+|plus)?\s*(?:years?|yrs?)['’]?\s+(?:of\s+)?(?:[\w/&-]+\s+){0,4}?(?:experience|exp\b)"
+YEARS_PHRASE_RE = LowerCasePattern(  # (the lookahead as RANGE_RE's: a digit or the first letter of an alternative)
+    r"(?=[\deom])(?:(?P<n>\d{1,2})\s*(?:\+|plus)?\s*(?:years?|yrs?)['’]?\s+(?:of\s+)?(?:[\w/&-]+\s+){0,4}?(?:experience|exp\b)"
     r"|(?:experience|exp)\s+of\s+(?:over\s+)?(?P<m>\d{1,2})\s*\+?\s*(?:years?|yrs?)"
-    r"|(?:over|more than)\s+(?P<o>\d{1,2})\s+years",
+    r"|(?:over|more than)\s+(?P<o>\d{1,2})\s+years)",
 )
 
 
@@ -40,7 +40,13 @@ def _month_index(month: str | None, num: str | None, year: str, end: bool) -> in
     return int(year) * 12 + m - 1
 
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_DIGITS = re.compile(r"\d+")
+
+
+def _years_named(text: str) -> list[int]:
+    """The years a text names: runs of exactly four digits that start 19 or 20 (what
+    (?<!\\d)(?:19|20)\\d{2}(?!\\d) finds, found as digit runs: re skips to the digits in C)."""
+    return [int(run) for run in _DIGITS.findall(text) if len(run) == 4 and run[:2] in ("19", "20")]
 
 
 def written_month(text: str, today: date | None = None, *, after_latest: int = 24) -> int:
@@ -52,7 +58,7 @@ def written_month(text: str, today: date | None = None, *, after_latest: int = 2
     time in the current job), never past today."""
     today = today or date.today()
     now = today.year * 12 + today.month - 1
-    years = [y for y in map(int, _YEAR.findall(text)) if y <= today.year]
+    years = [y for y in _years_named(text) if y <= today.year]
     if not years:
         return now
     return min(now, max(years) * 12 + after_latest)

@@ -789,3 +789,22 @@ def test_chunks_met_before_are_looked_up_once_and_stay_primed(texts: list[str], 
         phrase = " ".join(rng.sample(text.split(), min(3, len(text.split()))))
         assert tokens(tok(phrase, prime=False)) == tokens(reference_tokenizer(phrase))
         assert tok._done <= tok._primed and tok._done <= tok._looked_through | set(tok.rules)
+
+
+def test_years_found_as_digit_runs_and_the_years_phrase_lookahead_are_the_plain_patterns(texts: list[str]) -> None:
+    import re
+
+    from cv_matcher import experience
+
+    plain_year = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+    source = experience.YEARS_PHRASE_RE.pattern
+    assert source.startswith("(?=[\\deom])(?:") and source.endswith(")")
+    plain_phrase = re.compile(source[len("(?=[\\deom])(?:"):-1], re.IGNORECASE)
+    rng = random.Random(43)
+    pieces = ["19", "20", "2019", "1998", "12345", "٢٠١٩", "20٢٤", "0", " ", "-", "5", "+", " years", " Years of ", "experience", "EXP",
+              "over ", "More than ", "Experience of ", "yrs", "x", "\n", "plus"]
+    made = ["".join(rng.choice(pieces) for _ in range(30)) for _ in range(400)]
+    for text in texts + made:
+        assert experience._years_named(text) == [int(y) for y in plain_year.findall(text)], text[:80]
+        expected = [(m.span(), m.groupdict()) for m in plain_phrase.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in experience.YEARS_PHRASE_RE.plain.finditer(text)] == expected, text[:80]
