@@ -44,13 +44,14 @@ class LowerCasePattern:
     """A pattern matched case-insensitively. Its matches are those of IGNORECASE; their offsets are
     the text's, but their groups may come lower-cased: read the text's case from the offsets."""
 
-    __slots__ = ("plain", "_lower")
+    __slots__ = ("plain", "_lower", "needs")
 
-    def __init__(self, source: str, flags: int = 0) -> None:
-        if _CASED_LETTER.search(source):
+    def __init__(self, source: str, flags: int = 0, *, needs: str = "") -> None:
+        if _CASED_LETTER.search(source + needs):
             raise ValueError(f"a LowerCasePattern is written in lower case: {source!r}")
         self.plain = re.compile(source, flags | re.IGNORECASE)  # the plain way, for an odd text
         self._lower = re.compile(source, flags)
+        self.needs = needs  # a string every match holds: a text without it is not searched at all
 
     @property
     def pattern(self) -> str:
@@ -58,8 +59,12 @@ class LowerCasePattern:
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         low = lowered(text)
-        return self.plain.search(text, pos, endpos) if low is None else self._lower.search(low, pos, endpos)
+        if low is None:
+            return self.plain.search(text, pos, endpos)
+        return self._lower.search(low, pos, endpos) if self.needs in low else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         low = lowered(text)
-        return self.plain.finditer(text, pos, endpos) if low is None else self._lower.finditer(low, pos, endpos)
+        if low is None:
+            return self.plain.finditer(text, pos, endpos)
+        return self._lower.finditer(low, pos, endpos) if self.needs in low else iter(())

@@ -7,6 +7,7 @@ money comes from the lexicon (ladder.toml [pay.grades]). Masked figures ("****")
 from __future__ import annotations
 
 import re
+import sys
 from typing import Mapping
 
 from .lowercase import LowerCasePattern
@@ -35,7 +36,7 @@ PERIOD_WORDS = [("hour", "hour"), ("hr", "hour"), ("p/h", "hour"), ("ph", "hour"
                 ("/d", "day"), ("daily", "day"), ("annum", "year"), ("year", "year"), ("yr", "year"), ("p.a", "year"), ("pa", "year"),
                 ("annually", "year"), ("month", "month"), ("week", "week")]
 CONTRACT_RE = LowerCasePattern(r"\b(permanent|perm|contract|contractor|fixed[- ]term|temporary|temp|interim|freelance)\b")
-IR35_RE = LowerCasePattern(r"\b(inside|outside)\s+(?:of\s+)?ir35\b")
+IR35_RE = LowerCasePattern(r"\b(inside|outside)\s+(?:of\s+)?ir35\b", needs="ir35")
 PAY_WORDS = re.compile(r"salary|rate|pay|package|compensation|remuneration|wage|benefits|bonus|pension|per\s+(?:annum|day|hour)|"
                        r"\bp\.?a\.?\b|ir35|contract|permanent|\bperm\b|\bote\b|earning|paid", re.IGNORECASE)
 YEAR_RE = re.compile(r"(?:19[5-9]|20[0-4])\d")
@@ -60,8 +61,8 @@ def _period(tail: str, low: float) -> str:
     return "year"
 
 
-def _kind_of(text: str) -> str | None:
-    kinds = {m.group(1).lower().replace(" ", "-") for m in CONTRACT_RE.finditer(text)}
+def _kind_of(text: str, endpos: int = sys.maxsize) -> str | None:
+    kinds = {m.group(1).lower().replace(" ", "-") for m in CONTRACT_RE.finditer(text, 0, endpos)}
     if kinds & {"permanent", "perm"}:
         return "permanent"
     if kinds & {"contract", "contractor", "interim", "freelance"}:
@@ -82,7 +83,7 @@ def _employment(text: str, pay_line: str = "") -> tuple[str | None, str | None]:
     if emp is None:
         emp = next((k for m in JOB_TYPE_LINE.finditer(text) if (k := _kind_of(m.group(0)))), None)
     if emp is None:
-        emp = _kind_of(text[:400])
+        emp = _kind_of(text, 400)  # (as text[:400]: the pattern ends in a word boundary)
     m = IR35_RE.search(text)
     return emp, (m.group(1).lower() if m else None)
 

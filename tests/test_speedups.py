@@ -808,3 +808,14 @@ def test_years_found_as_digit_runs_and_the_years_phrase_lookahead_are_the_plain_
         assert experience._years_named(text) == [int(y) for y in plain_year.findall(text)], text[:80]
         expected = [(m.span(), m.groupdict()) for m in plain_phrase.finditer(text)]
         assert [(m.span(), m.groupdict()) for m in experience.YEARS_PHRASE_RE.plain.finditer(text)] == expected, text[:80]
+
+
+def test_contract_kind_of_the_opening_read_in_place_is_that_of_its_slice(texts: list[str]) -> None:
+    from cv_matcher import pay
+
+    rng = random.Random(47)
+    words = ["permanent", "Perm", "contract", "contractor", "fixed-term", "temporary", "temp", "x", " ", "\n", "ı", "İ"]
+    made = ["".join(rng.choice(words) for _ in range(rng.randint(50, 200))) for _ in range(300)]
+    for text in texts + made:
+        for end in (0, 7, 400, len(text)):
+            assert pay._kind_of(text, end) == pay._kind_of(text[:end]), (text[max(0, end - 30):end + 30], end)
