@@ -59,7 +59,7 @@ def _verb_not_noun(text: str, cand: Candidate) -> bool:
     """Whether a duty alias that ends in a noun ("programme support") matched a verb form that takes
     an object ("programme supporting individuals"): the phrase is then about something else.
     (Gapped aliases, "accountable for ... delivery", are phrases of verbs already: not asked.)"""
-    if len(cand.alias.split()) < 2 or not _ing_for_other_form(text[cand.start:cand.end], cand.alias, ("ing", "ed")):
+    if not _ing_for_other_form(text[cand.start:cand.end], cand.alias, ("ing", "ed")) or len(cand.alias.split()) < 2:
         return False
     nxt = _NEXT_WORD.match(text, cand.end)
     return nxt is not None and nxt.group(1).lower() not in _NOUN_MAY_FOLLOW
@@ -91,9 +91,10 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
                 continue
         if term.kind == "title" and _discipline_not_person(doc.text[cand.start:cand.end], cand.alias):
             continue
-        if term.kind == "duty" and cand.alias in term.aliases and _verb_not_noun(doc.text, cand):
+        if term.kind == "duty" and _verb_not_noun(doc.text, cand) and cand.alias in term.aliases:
             continue
-        if passes_guards(doc, cand.start, cand.end, term.requires_context, term.reject_context, window):
+        requires, rejects = term.requires_context, term.reject_context
+        if not (requires or rejects) or passes_guards(doc, cand.start, cand.end, requires, rejects, window):
             allowed.append(cand)
     evidence = []
     for cand in resolve(allowed):
