@@ -819,3 +819,14 @@ def test_contract_kind_of_the_opening_read_in_place_is_that_of_its_slice(texts: 
     for text in texts + made:
         for end in (0, 7, 400, len(text)):
             assert pay._kind_of(text, end) == pay._kind_of(text[:end]), (text[max(0, end - 30):end + 30], end)
+
+
+def test_short_word_unions_without_their_table_give_the_same_hits(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lexicon with too many sets of short words for the union table works unions out pair by
+    pair: the same hits as the full matrix."""
+    monkeypatch.setattr(fuzzy, "MAX_UNION_TABLE", 10)
+    index = fuzzy.build_index.__wrapped__(cached_lexicon())
+    for text in texts[:8] + odd_texts(20):
+        doc = phrases.make_doc(text)
+        assert fuzzy.fuzzy_hits(doc, index, text) == full_matrix_hits(doc, index, text), text[:80]
+    assert index._union_table == [None]

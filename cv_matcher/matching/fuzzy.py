@@ -41,6 +41,7 @@ PHRASE_BREAKS = frozenset("\n:;|•()[],")
 # n-grams (short words, size, key) whose hits are remembered, in all: about 1.6 MB of Python
 # objects in a worker (a key and an entry each; most hit nothing and share the empty tuple)
 MAX_REMEMBERED = 15_000
+MAX_UNION_TABLE = 2048  # sets of short words the table of their unions is kept for (int16: 8 MB at most)
 SMALL_CALL = 24  # score a group's n-grams of one length and short words by cpdist below this many pairs
 
 Hits = tuple[tuple[int, int, float], ...]  # (group, key index in the group, score) of one n-gram
@@ -169,13 +170,16 @@ class FuzzyIndex:
 
     def unions(self, a: Any, b: Any) -> Any:
         """union() of each pair of two arrays of numbers, read in one lookup from a table of every
-        pair (558 x 558 for the shipped lexicon, 1.2 MB) filled in as pairs are first met."""
+        pair (558 x 558 for the shipped lexicon, 0.6 MB) filled in as pairs are first met. A
+        lexicon with more than MAX_UNION_TABLE sets of short words works them out pair by pair."""
         import numpy
 
         if not self._union_table:
             size = len(self.short_ids()) + 1
-            self._union_table.append(numpy.full((size, size), -1, dtype=numpy.int32))
+            self._union_table.append(numpy.full((size, size), -1, dtype=numpy.int16) if size <= MAX_UNION_TABLE else None)
         table = self._union_table[0]
+        if table is None:
+            return numpy.array([self.union(x, y) for x, y in zip(a.tolist(), b.tolist())], dtype=numpy.int64)
         found = table[a, b]
         if found.min() < 0:  # pairs not met before
             for i in numpy.flatnonzero(found < 0).tolist():
