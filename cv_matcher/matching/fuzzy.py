@@ -333,11 +333,11 @@ def _candidate_grams(text: str, words: "Words", index: FuzzyIndex) -> list[_Gram
     out: list[_Grams] = []
     chosen = numpy.flatnonzero(keep)
     bounds = numpy.searchsorted(chosen, numpy.cumsum(counts)).tolist()  # where each size's n-grams end in chosen
+    firsts, shorts = first[chosen].tolist(), gram_ids[chosen].tolist()
     for size, lo, hi in zip(range(1, len(per_size) + 1), [0] + bounds, bounds):
         if hi > lo:
-            mine = chosen[lo:hi]
-            at, up = first[mine].tolist(), size - 1
-            out.append(_Grams(size, at, [joined[offsets[i]:key_ends[i + up]] for i in at], gram_ids[mine].tolist()))
+            at, up = firsts[lo:hi], size - 1
+            out.append(_Grams(size, at, [joined[offsets[i]:key_ends[i + up]] for i in at], shorts[lo:hi]))
     return out
 
 
@@ -372,7 +372,9 @@ def _prefix_counts(flags: Any) -> Any:
     """For each offset 0..len(flags), how many flags before it are set."""
     import numpy
 
-    return numpy.concatenate((numpy.zeros(1, dtype=numpy.int64), numpy.cumsum(flags, dtype=numpy.int64)))
+    counts = numpy.zeros(len(flags) + 1, dtype=numpy.int64)
+    numpy.cumsum(flags, dtype=numpy.int64, out=counts[1:])
+    return counts
 
 
 _NONZERO = re.compile(rb"[^\0]")
