@@ -7,6 +7,7 @@ of experience (`min_project_months`, suggest the `alternative` instead).
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from typing import Iterable
 
 from .lexicon import Lexicon, Term
@@ -77,6 +78,16 @@ def _experience_item(lexicon: Lexicon, target: int, years: float | None) -> GapI
     return GapItem("years-of-experience", f"About {lo:g}+ years of relevant experience", "experience", 1.0, status, suggestion)
 
 
+@lru_cache(maxsize=64)
+def _profile(lexicon: Lexicon, target: int) -> tuple[tuple[Term, float, str], ...]:
+    """The level's profile: its PMO duties, skills, tools and experience that weigh at least
+    CORE_WEIGHT there, in lexicon order, each with that weight and its advice. The same for every
+    CV: found once per lexicon and level, not by a pass over the whole lexicon per CV."""
+    return tuple((term, term.weight(target), term.suggest or f"Gain and show experience of {term.label[0].lower() + term.label[1:]}.")
+                 for term in lexicon.terms.values()
+                 if term.kind in ("duty", "skill", "tool", "experience") and term.family == "pmo" and term.weight(target) >= CORE_WEIGHT)
+
+
 def gap_report(evidence: Iterable[Evidence], lexicon: Lexicon, target: int, *, years: float | None = None,
                against: str = "next-level") -> GapReport:
     """Present and missing items for `target`, duties first, each list ordered by weight."""
@@ -85,16 +96,13 @@ def gap_report(evidence: Iterable[Evidence], lexicon: Lexicon, target: int, *, y
     for ev in evidence:
         found[ev.term_id].append(ev)
     items: list[GapItem] = []
-    for term in lexicon.terms.values():
-        if term.kind not in ("duty", "skill", "tool", "experience") or term.family != "pmo" or term.weight(target) < CORE_WEIGHT:
-            continue
+    for term, weight, advice in _profile(lexicon, target):
         hits = found.get(term.id, [])
         in_work = [h for h in hits if h.section not in ("skills", "summary")]
         status = "met" if in_work else ("partly-met" if hits else "missing")
-        advice = term.suggest or f"Gain and show experience of {term.label[0].lower() + term.label[1:]}."
         suggestion = "Shown in the CV." if status == "met" else (
             "Listed, but no role shows it in practice: " + advice if status == "partly-met" else advice)
-        items.append(GapItem(term.id, term.label, CATEGORY[term.kind], term.weight(target), status, suggestion, tuple(hits[:2])))
+        items.append(GapItem(term.id, term.label, CATEGORY[term.kind], weight, status, suggestion, tuple(hits[:2])))
     items += _certification_items(lexicon, target, _held(evidence), years)
     exp = _experience_item(lexicon, target, years)
     if exp is not None:

@@ -15,10 +15,12 @@ import math
 import re
 from collections import defaultdict
 from functools import lru_cache
+from itertools import islice
 from typing import Callable, Iterable, Mapping
 
 from . import calibration
 from .lexicon import Lexicon, Term
+from .lowercase import lowered
 from .models import Evidence, LevelScore, Verdict
 from .experience import is_plural_title
 from .pay import level_fit
@@ -46,20 +48,31 @@ def _multiplier(mentions: list[Evidence], term: Term, settings: ScoringSettings)
     return min(settings.repeat_cap, 1.0 + settings.repeat_bonus * (distinct - 1))
 
 
-def _supporting_role(term: Term, mentions: list[Evidence], text: str, lexicon: Lexicon) -> tuple[tuple[int, float], ...]:
+def _supporting_role(term: Term, mentions: list[Evidence], assisted: Callable[[list[Evidence]], bool],
+                     lexicon: Lexicon) -> tuple[tuple[int, float], ...]:
     """Senior work done *for* someone else ("collect updates so the PMO Manager can write the
     highlight report") shows the supporting level, not the owner's: when every mention sits in a
-    clause with an assisting cue, the weight above scoring.assisting_above_rank is scaled down."""
-    cues = lexicon.context.assisting
+    clause with an assisting cue (`assisted`, _assisting_test), the weight above
+    scoring.assisting_above_rank is scaled down."""
     above = lexicon.scoring.assisting_above_rank
-    if not cues or not any(rank > above for rank, _ in term.levels):
+    if not lexicon.context.assisting or not any(rank > above for rank, _ in term.levels):
         return term.levels
-    from .matching.context import clause, has_cue
-
-    if not all(has_cue(clause(text, m.start, m.end)[0], cues) for m in mentions):
+    if not assisted(mentions):
         return term.levels
     factor = lexicon.scoring.assisting_factor
     return tuple((rank, w * factor if rank > above else w) for rank, w in term.levels)
+
+
+def _assisting_test(text: str, lexicon: Lexicon) -> Callable[[list[Evidence]], bool]:
+    """Whether every mention sits in a clause with an assisting cue (context.assisting). The
+    clauses are only read when some cue stands somewhere in the text: most CVs have none."""
+    cues = lexicon.context.assisting
+    low = lowered(text)
+    if low is not None and not _substring_regex(tuple(cue.lower() for cue in cues)).search(low):
+        return lambda mentions: not mentions  # (as all() of no clause)
+    from .matching.context import clause, has_cue
+
+    return lambda mentions: all(has_cue(clause(text, m.start, m.end)[0], cues) for m in mentions)
 
 
 def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
@@ -69,8 +82,9 @@ def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
     clause_cues, near_cues = lexicon.context.setting, lexicon.context.setting_near
     if not clause_cues and not near_cues:
         return lambda ev: False
-    from .matching.context import clause, has_cue
+    from .matching.context import clause, clause_start, has_cue
 
+    low = lowered(text)
     any_cue = _substring_regex(clause_cues)
 
     def test(ev: Evidence) -> bool:
@@ -78,8 +92,12 @@ def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
             return False
         if ev.kind == "title" and is_plural_title(ev.text):
             return True  # "Project Managers", "Heads of PMO": the people around the role, not its title
-        before, left = clause(text, ev.start, ev.end)
-        before = before[:ev.start - left]
+        if low is None:  # the plain way, for a text whose offsets lower-casing moves
+            before, left = clause(text, ev.start, ev.end)
+            before = before[:ev.start - left]
+        else:  # the clause's text before the finding, cut from the document's lower-cased text
+            left = clause_start(text, ev.start)
+            before = low[left:ev.start]
         if has_cue(before[-14:], near_cues):
             return True
         if not any_cue.search(before):
@@ -97,10 +115,33 @@ def _setting_test(text: str, lexicon: Lexicon) -> Callable[[Evidence], bool]:
     return test
 
 
+_Trie = dict[str, "_Trie"]  # a character -> the trie of what follows it ("" -> {}: a string ends here)
+
+
 @lru_cache(maxsize=16)
 def _substring_regex(cues: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of the cues as a plain substring (what str.find looks for)."""
-    return re.compile("|".join(re.escape(c) for c in cues) if cues else r"(?!x)x")
+    """Any of the cues as a plain substring (what str.find looks for). Written as a trie ("report
+    (?:ing (?:into|to)|s (?:into|to)|...)"): at each place re tries the few cues that begin with
+    its letter, one letter at a time, instead of all fifty in turn."""
+    if not cues:
+        return re.compile(r"(?!x)x")
+    trie: _Trie = {}
+    for cue in cues:
+        node = trie
+        for char in cue:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a cue ends here
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: _Trie) -> str:
+    """The pattern of the strings below a trie node (its "" key: one ends there)."""
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    if "" in node:
+        return "(?:" + "|".join(branches) + ")?"
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def _headline_weight(headline: Evidence, evidence: tuple[Evidence, ...], text: str, lexicon: Lexicon,
@@ -129,8 +170,12 @@ def _qualified(headline: Evidence, evidence: Iterable[Evidence], text: str, lexi
     return any(line_start <= e.start < line_end and lexicon.terms[e.term_id].family == "other" for e in evidence)
 
 
-def _project_word_count(text: str, lexicon: Lexicon) -> int:
-    return len(_any_word_regex(lexicon.context.project_title_words).findall(text.lower()))
+def _project_words(text: str, lexicon: Lexicon, upto: int) -> int:
+    """How many times the text names project work (context.project_title_words), counted up to
+    `upto`: the search stops there, not at the text's end."""
+    low = lowered(text)
+    found = _any_word_regex(lexicon.context.project_title_words).finditer(text.lower() if low is None else low)
+    return sum(1 for _ in islice(found, upto))
 
 
 @lru_cache(maxsize=16)
@@ -193,6 +238,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     by_term: dict[str, list[Evidence]] = defaultdict(list)
     setting_only: dict[str, list[Evidence]] = defaultdict(list)
     is_setting = _setting_test(text, lexicon)
+    assisted = _assisting_test(text, lexicon)
     for ev in evidence:
         if ev.status in COUNTED:
             (setting_only if is_setting(ev) else by_term)[ev.term_id].append(ev)
@@ -206,7 +252,8 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     track_work = {lexicon.terms[t].family for t in by_term if lexicon.terms[t].kind != "title"}
     family_parts: list[tuple[float, str]] = []
     # Project work named in the text itself (not only "programme"), a few times over.
-    project_words = _project_word_count(text, lexicon)
+    # Counted only as far as a rule asks (most CVs say "project" in their first lines).
+    project_words = _project_words(text, lexicon, max(s.project_words_needed, s.family_min_project_words))
     projects_in_text = project_words >= s.project_words_needed
     for term_id, mentions in by_term.items():
         term = lexicon.terms[term_id]
@@ -234,7 +281,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             family_parts.append((gain, f"{term.label} ('{mentions[0].text}')"))
         if term.decides and (recency is None or max(recency(m.start) for m in mentions) >= recent - 1e-9):
             floor = max(floor, term.top_level)  # work only that level does ("set up the PMO")
-        levels = _supporting_role(term, mentions, text, lexicon) if term.kind == "duty" else term.levels
+        levels = _supporting_role(term, mentions, assisted, lexicon) if term.kind == "duty" else term.levels
         contributions[term_id] = {rank: factor * w for rank, w in levels}
         for rank, w in levels:
             points[rank] += factor * w

@@ -5,11 +5,17 @@
 - alias patterns split on spaces (words_of) against the tokenizer;
 - typo matching with its length and short-word pruning (the n-grams pruned before their keys
   are cut, the small score calls batched, the scores of keys met before remembered) against
-  scoring every n-gram, its key made from its own text, against every alias;
+  scoring every n-gram, its key made from its own text, against every alias; the text's key and
+  its counts per offset (one array pass) against fuzzy_key of each stretch;
 - the scan for gapped aliases against spaCy's Matcher on their token patterns, and the exact
-  candidates read from make_doc's DocInfo against the same read through Spans;
+  candidates read from make_doc's DocInfo against the same read through Spans; the tokens looked
+  up by their ORTH against each token's text worked out;
 - Document.section_at's bisection against a scan of every section;
 - the cue tests' substring pre-check against the cue regexes alone;
+- case-insensitive patterns run on the lower-cased text (lowercase.py) against IGNORECASE;
+- a clause's start found in a short look back against the whole reach, and the setting test's
+  text cut from the lower-cased document against the clause's own, its cues in a trie against
+  their plain alternation;
 - the cheap bounds before pdfium (readers/pdfquick.py) against what pdfminer's exact check reads.
 """
 from __future__ import annotations
@@ -199,7 +205,7 @@ def test_candidate_grams_are_phrases_with_the_keys_and_short_words_of_their_text
         for grams in fuzzy._candidate_grams(text, words, index):
             size = grams.size
             for first, key, number in zip(grams.firsts, grams.keys, grams.shorts):
-                start, end = words[first][1], words[first + size - 1][2]
+                start, end = words.starts[first], words.ends[first + size - 1]
                 assert (size, (start, end)) in ngrams
                 assert key == fuzzy.fuzzy_key(text[start:end])
                 shorts = index.short_set(number)
@@ -212,9 +218,8 @@ def test_doc_info_words_are_the_tokens_words(texts: list[str]) -> None:
     for text in texts[:10] + odd_texts(20) + exception_heavy_texts(10):
         doc = phrases.make_doc(text)
         words = phrases.doc_info(doc).words
-        assert [w[:3] for w in words] == plain_words(doc)
-        assert [w[3] for w in words] == [fuzzy.fuzzy_key(text[a:b]) for _, a, b in plain_words(doc)]
-        assert [w[4] for w in words] == [fuzzy.short_words(text[a:b]) for _, a, b in plain_words(doc)]
+        assert list(zip(words.tokens, words.starts, words.ends)) == plain_words(doc)
+        assert words.shorts == [fuzzy.short_words(text[a:b]) for _, a, b in plain_words(doc)]
 
 
 def spacy_gapped_matcher(lexicon):
@@ -477,7 +482,7 @@ def test_date_range_lookahead_finds_what_the_plain_pattern_finds(texts: list[str
     found = 0
     for text in texts + made:
         expected = [(m.span(), m.groupdict()) for m in plain.finditer(text)]
-        assert [(m.span(), m.groupdict()) for m in experience.RANGE_RE.finditer(text)] == expected
+        assert [(m.span(), m.groupdict()) for m in experience.RANGE_RE.plain.finditer(text)] == expected
         found += len(expected)
     assert found > 150
 
@@ -534,3 +539,294 @@ def test_token_spans_are_the_tokens_lengths_and_spaces(corpus: Path, texts: list
             start += length + space
         assert phrases.token_spans(doc) == spans
     assert len(paths) > 100
+
+
+# --- patterns on the lower-cased text (lowercase.py), clauses, the setting test -------------------
+
+def _lower_case_patterns():
+    from cv_matcher import experience, pay
+    from cv_matcher.lowercase import LowerCasePattern
+
+    found = [p for module in (experience, pay) for p in vars(module).values() if isinstance(p, LowerCasePattern)]
+    assert len(found) >= 7
+    return found
+
+
+def odd_case_texts(n: int) -> list[str]:
+    """Mixed-case pay, contract and date pieces with the characters lower-casing treats apart from
+    IGNORECASE (İ, ı, ſ) or by their context (Σ), the Kelvin sign and other cased letters."""
+    rng = random.Random(13)
+    pieces = ["Salary", "SALARY", "per Annum", "P.A.", "pa", "£30,000", "Band 6", "GRADE 7", "g7", "HEO", "Contract", "PERM",
+              "Fixed-Term", "Inside IR35", "outside of ir35", "Job Type:", "Jan 2019 - Present", "SEPT. 2020 to now", "03/2018 – 2021",
+              "5+ Years of Experience", "over 10 YEARS", "K", "σας", "É", "ß", " ", "\n", ",", "-", "x", "2024"]
+    odd = ["İ", "ı", "ſep", "ſalary", "ınside IR35", "ΣΑΣ"]  # in half the texts
+    return ["".join(rng.choice(pieces + odd * (i % 2)) for _ in range(30)) for i in range(n)]
+
+
+def _matches(found) -> list:
+    return [(m.span(), tuple(g.lower() if g else g for g in m.groups())) for m in found]
+
+
+def test_lower_case_patterns_find_what_ignorecase_finds(texts: list[str]) -> None:
+    """Each LowerCasePattern gives the spans and (lower-cased) groups of its IGNORECASE pattern,
+    on the samples and on texts holding the characters that make it search the plain way, over
+    the whole text and line by line (pos and endpos, as find_pay asks)."""
+    import re
+
+    from cv_matcher.lowercase import lowered
+
+    made = odd_case_texts(300)
+    assert sum(lowered(t) is None for t in made) > 50 and sum(lowered(t) is not None for t in made) > 50
+    for pattern in _lower_case_patterns():
+        for text in texts + made:
+            assert _matches(pattern.finditer(text)) == _matches(pattern.plain.finditer(text)), (pattern.pattern, text[:80])
+            for line in re.finditer(r"[^\n]+", text):
+                got = pattern.search(text, line.start(), line.end())
+                assert _matches([got] if got else []) == _matches(filter(None, [pattern.plain.search(text, line.start(), line.end())]))
+
+
+def test_lower_casing_equates_what_ignorecase_equates() -> None:
+    """Over every code point but İ, ı, ſ and Σ: a character lower-cases to one character, on its
+    own (the text's lower case is its characters' lower cases), which is a given character of a
+    lower-case pattern exactly when IGNORECASE matches the two; and \\w, \\d, \\s and word
+    boundaries see a character and its lower case alike. What lowercase.py rests on."""
+    import re
+    import string
+    import sys
+
+    from cv_matcher.lowercase import _ODD
+
+    chars = "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i) not in _ODD and not 0xD800 <= i <= 0xDFFF)
+    low = chars.lower()
+    assert len(low) == len(chars) and low == "".join(c.lower() for c in chars)
+    for x in string.ascii_lowercase + string.digits + "£$€–—-/.,+'’:&%_ ":
+        ignorecase = {m.start() for m in re.finditer(re.escape(x), chars, re.IGNORECASE)}
+        assert ignorecase == {m.start() for m in re.finditer(re.escape(x), low)}, x
+    for cls in (r"\w", r"\d", r"\s", r"[a-z]", r"[^0-9]"):
+        assert [m.start() for m in re.finditer(cls, chars, re.IGNORECASE)] == [m.start() for m in re.finditer(cls, low)], cls
+
+
+def break_heavy_texts(n: int) -> list[str]:
+    rng = random.Random(17)
+    pieces = [".", ". ", ".\n", ",", ", ", ",\n", ", A", ",\nB", ";", "|", "•", "\n", " ", "word", "Word", "x", "PMO"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(5, 400))) for _ in range(n)]
+
+
+def test_clause_start_short_look_finds_the_last_break_of_the_whole_reach(texts: list[str]) -> None:
+    from cv_matcher.matching import context
+
+    def plain(text: str, start: int) -> int:
+        left = 0
+        for m in context.CLAUSE_BREAK.finditer(text, max(0, start - 200), start):
+            left = m.end()
+        return max(left, start - 200)
+
+    old_break = __import__("re").compile(r"[;|•\n]|\.\s|,\s(?=[A-Z])")
+    for text in texts[:12] + break_heavy_texts(200):
+        for start in range(len(text) + 1):
+            assert context.clause_start(text, start) == plain(text, start), (text[max(0, start - 60):start], start)
+        assert [m.span() for m in context.CLAUSE_BREAK.finditer(text)] == [m.span() for m in old_break.finditer(text)]
+
+
+def test_substring_trie_finds_what_the_plain_alternation_finds() -> None:
+    import re
+
+    from cv_matcher.scoring import _substring_regex
+
+    rng = random.Random(19)
+    lists = [cached_lexicon().context.setting, ("ab", "aba", "b a", "a", "ab.", "(x", "a+b"), ("",), ("report to", "report")]
+    for cues in lists:
+        plain = re.compile("|".join(re.escape(c) for c in cues))
+        trie = _substring_regex(tuple(cues))
+        for _ in range(400):
+            text = "".join(rng.choice(["a", "b", " ", ".", "(x", "+", "report", " to", "join the", "within", "ed by"]) for _ in range(rng.randint(0, 12)))
+            assert bool(trie.search(text)) == bool(plain.search(text)), (cues, text)
+
+
+def test_setting_test_from_the_lowered_text_is_the_plain_one(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The setting test cuts the clause before a finding from the document's lower-cased text: the
+    same answers as from the clause's own text, for a finding at every few words of the samples
+    and of texts made of setting cues."""
+    import re
+
+    from cv_matcher import scoring
+    from cv_matcher.models import Evidence
+
+    lexicon = cached_lexicon()
+    rng = random.Random(23)
+    cues = list(lexicon.context.setting + lexicon.context.setting_near)
+    made = [" ".join(rng.choice(cues + ["the PMO", "Head of PMO", ",", ".", "\n", "team", "Reporting To", "(x)"]) for _ in range(40))
+            for _ in range(60)]
+    answered = 0
+    for text in texts + made:
+        findings = [Evidence("t", "duty", "t", m.group(0), m.start(), m.end(), None, "exact", 1.0, "")
+                    for i, m in enumerate(re.finditer(r"\S+", text)) if i % 3 == 0]
+        fast = scoring._setting_test(text, lexicon)
+        with monkeypatch.context() as patched:
+            patched.setattr(scoring, "lowered", lambda text: None)
+            plain = scoring._setting_test(text, lexicon)
+        got = [fast(ev) for ev in findings]
+        assert got == [plain(ev) for ev in findings], text[:80]
+        answered += sum(got)
+    assert answered > 50
+
+
+def test_text_key_counts_what_fuzzy_key_keeps(texts: list[str]) -> None:
+    """_text_key's table gives each code point what fuzzy_key keeps of it; and the whole text's key
+    with its counts before each offset give the key of every stretch (what _candidate_grams cuts)."""
+    import sys
+
+    import numpy
+
+    table = fuzzy._CHAR_CLASS
+    for code in range(sys.maxunicode + 1):
+        kept = table[min(code, len(table) - 1)]
+        assert fuzzy.fuzzy_key(chr(code)) == (chr(kept) if kept > fuzzy._BREAK else ""), hex(code)
+        assert (kept == fuzzy._BREAK) == (chr(code) in fuzzy.PHRASE_BREAKS), hex(code)
+    rng = random.Random(29)
+    odd = ["İstanbul", "K", "\udcff", "ΣΑΣ x", "ß", "PRINCE2®", "+", "£", "\n", " ", "Ǆ", "ﬁ"]
+    for text in texts[:10] + ["".join(rng.choice(odd) for _ in range(30)) for _ in range(100)]:
+        codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+        key, before = fuzzy._text_key(table.take(codes, mode="clip"))
+        assert key == fuzzy.fuzzy_key(text)
+        for _ in range(50):
+            a, b = sorted(rng.randint(0, len(text)) for _ in range(2))
+            assert key[before[a]:before[b]] == fuzzy.fuzzy_key(text[a:b])
+
+
+@pytest.mark.parametrize("memory", [phrases.MAX_KNOWN, 50])
+def test_tokens_looked_up_by_orth_give_what_their_text_gives(texts: list[str], memory: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """make_doc looks each token up by its ORTH: met for the first time, met again, and with a
+    memory forgotten every few tokens, its words are those worked out from each token's text
+    (doc_info of a Doc not made by make_doc), and its norms and the Doc's NORMs are norm_word's."""
+    monkeypatch.setattr(phrases, "MAX_KNOWN", memory)
+    monkeypatch.setattr(phrases, "_KNOWN", {})
+    chosen = texts[:12] + odd_texts(10) + exception_heavy_texts(10) + [""]
+    for text in chosen + chosen[::-1]:
+        sdoc = phrases.make_doc(text)
+        info = phrases.doc_info(sdoc)
+        plain = phrases.doc_info(phrases.tokenizer()(text))
+        assert (info.text, info.spans, info.words) == (plain.text, plain.spans, plain.words), text[:80]
+        assert info.norms == [t.norm_ for t in sdoc] == [phrases.norm_word(t.text) for t in sdoc]
+        assert len(phrases._KNOWN) <= memory + 1 + len(sdoc)
+
+
+def test_project_words_stops_at_the_count_a_full_count_reaches(texts: list[str]) -> None:
+    from cv_matcher import scoring
+
+    lexicon = cached_lexicon()
+    pattern = scoring._any_word_regex(lexicon.context.project_title_words)
+    for text in texts + odd_case_texts(20) + ["", "project", "Projects and PMO", "İ project"]:
+        count = len(pattern.findall(text.lower()))
+        for times in range(5):
+            assert scoring._project_words(text, lexicon, times) == min(count, times), (text[:60], times)
+
+
+def test_gap_profile_is_the_plain_pass_over_the_lexicon() -> None:
+    from cv_matcher import gaps
+
+    lexicon = cached_lexicon()
+    for target in lexicon.ranks:
+        plain = [(t.id, t.weight(target)) for t in lexicon.terms.values()
+                 if t.kind in ("duty", "skill", "tool", "experience") and t.family == "pmo" and t.weight(target) >= gaps.CORE_WEIGHT]
+        assert [(t.id, w) for t, w, _ in gaps._profile(lexicon, target)] == plain and plain
+
+
+def test_assisting_test_skipping_texts_without_a_cue_is_the_plain_one(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text with no assisting cue anywhere answers without reading clauses: the same answers as
+    reading each mention's clause, for every few words of the samples and of texts with cues
+    (written in any case)."""
+    import re
+
+    from cv_matcher import scoring
+    from cv_matcher.models import Evidence
+
+    lexicon = cached_lexicon()
+    rng = random.Random(31)
+    cues = list(lexicon.context.assisting)
+    made = [" ".join(rng.choice(cues + [c.upper() for c in cues] + ["the PMO", "report", ",", ".", "\n", "minutes"]) for _ in range(30))
+            for _ in range(40)]
+    assisted = 0
+    for text in texts + made + ["", "nothing here"]:
+        words = [m for m in re.finditer(r"\S+", text)]
+        groups = [[Evidence("t", "duty", "t", m.group(0), m.start(), m.end(), None, "exact", 1.0, "") for m in words[i:i + 2]]
+                  for i in range(0, len(words), 3)] + [[]]
+        fast = scoring._assisting_test(text, lexicon)
+        with monkeypatch.context() as patched:
+            patched.setattr(scoring, "lowered", lambda text: None)
+            plain = scoring._assisting_test(text, lexicon)
+        got = [fast(mentions) for mentions in groups]
+        assert got == [plain(mentions) for mentions in groups], text[:80]
+        assisted += sum(got)
+    assert assisted > 20
+
+
+def test_ing_form_check_reading_the_ending_first_is_the_plain_one() -> None:
+    from cv_matcher.matching import _ing_for_other_form
+
+    def plain(said: str, alias: str, other_endings: tuple[str, ...] = ("ing",)) -> bool:
+        last_said, last_meant = said.split()[-1:], alias.split()[-1:]
+        return bool(last_said and last_meant) and last_said[0].lower().endswith("ing") and not last_meant[0].lower().endswith(other_endings)
+
+    rng = random.Random(37)
+    pieces = ["ing", "ING", "Ing", "İng", "ıng", "x", "engineer", "engineering", "supported", " ", "\n", "ng", "i", "-", "managing"]
+    for _ in range(3000):
+        said = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+        alias = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+        for endings in (("ing",), ("ing", "ed")):
+            assert _ing_for_other_form(said, alias, endings) == plain(said, alias, endings), (said, alias)
+
+
+def test_chunks_met_before_are_looked_up_once_and_stay_primed(texts: list[str], reference_tokenizer) -> None:
+    """A fresh tokenizer met by texts again and again, phrases (not primed) between them and
+    exceptions loaded on the way (each empties spaCy's cache): the tokens are spaCy's, and a chunk
+    it counts as done is searched for exceptions and primed since the cache was last emptied."""
+    tok = phrases.EnglishTokenizer()
+    rng = random.Random(41)
+    chosen = texts[:6] + exception_heavy_texts(12)
+    for text in chosen + chosen[::-1] + rng.sample(chosen, len(chosen)):
+        assert tokens(tok(text)) == tokens(reference_tokenizer(text)), text[:80]
+        phrase = " ".join(rng.sample(text.split(), min(3, len(text.split()))))
+        assert tokens(tok(phrase, prime=False)) == tokens(reference_tokenizer(phrase))
+        assert tok._done <= tok._primed and tok._done <= tok._looked_through | set(tok.rules)
+
+
+def test_years_found_as_digit_runs_and_the_years_phrase_lookahead_are_the_plain_patterns(texts: list[str]) -> None:
+    import re
+
+    from cv_matcher import experience
+
+    plain_year = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+    source = experience.YEARS_PHRASE_RE.pattern
+    assert source.startswith("(?=[\\deom])(?:") and source.endswith(")")
+    plain_phrase = re.compile(source[len("(?=[\\deom])(?:"):-1], re.IGNORECASE)
+    rng = random.Random(43)
+    pieces = ["19", "20", "2019", "1998", "12345", "٢٠١٩", "20٢٤", "0", " ", "-", "5", "+", " years", " Years of ", "experience", "EXP",
+              "over ", "More than ", "Experience of ", "yrs", "x", "\n", "plus"]
+    made = ["".join(rng.choice(pieces) for _ in range(30)) for _ in range(400)]
+    for text in texts + made:
+        assert experience._years_named(text) == [int(y) for y in plain_year.findall(text)], text[:80]
+        expected = [(m.span(), m.groupdict()) for m in plain_phrase.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in experience.YEARS_PHRASE_RE.plain.finditer(text)] == expected, text[:80]
+
+
+def test_contract_kind_of_the_opening_read_in_place_is_that_of_its_slice(texts: list[str]) -> None:
+    from cv_matcher import pay
+
+    rng = random.Random(47)
+    words = ["permanent", "Perm", "contract", "contractor", "fixed-term", "temporary", "temp", "x", " ", "\n", "ı", "İ"]
+    made = ["".join(rng.choice(words) for _ in range(rng.randint(50, 200))) for _ in range(300)]
+    for text in texts + made:
+        for end in (0, 7, 400, len(text)):
+            assert pay._kind_of(text, end) == pay._kind_of(text[:end]), (text[max(0, end - 30):end + 30], end)
+
+
+def test_short_word_unions_without_their_table_give_the_same_hits(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lexicon with too many sets of short words for the union table works unions out pair by
+    pair: the same hits as the full matrix."""
+    monkeypatch.setattr(fuzzy, "MAX_UNION_TABLE", 10)
+    index = fuzzy.build_index.__wrapped__(cached_lexicon())
+    for text in texts[:8] + odd_texts(20):
+        doc = phrases.make_doc(text)
+        assert fuzzy.fuzzy_hits(doc, index, text) == full_matrix_hits(doc, index, text), text[:80]
+    assert index._union_table == [None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..lowercase import lower_case
 from ..models import Document, Evidence
 from ..status import CertStatus
 from .context import advert_status, cv_status, has_cue, passes_guards
@@ -36,6 +37,8 @@ def _ing_for_other_form(said: str, alias: str, other_endings: tuple[str, ...] = 
     """Whether the text's last word is an -ing (or `ending`) form where the alias's last word is
     another form (the normalised matching treats "engineering" as "engineer", "supporting" as
     "support", "associated" as "associate")."""
+    if not said.rstrip().lower().endswith(ending):  # the last word's ending, read without splitting (most have another)
+        return False
     last_said, last_meant = said.split()[-1:], alias.split()[-1:]
     return bool(last_said and last_meant) and last_said[0].lower().endswith(ending) and not last_meant[0].lower().endswith(other_endings)
 
@@ -58,10 +61,13 @@ def _verb_not_noun(text: str, cand: Candidate) -> bool:
     """Whether a duty alias that ends in a noun ("programme support") matched a verb form that takes
     an object ("programme supporting individuals"): the phrase is then about something else.
     (Gapped aliases, "accountable for ... delivery", are phrases of verbs already: not asked.)"""
-    if len(cand.alias.split()) < 2 or not _ing_for_other_form(text[cand.start:cand.end], cand.alias, ("ing", "ed")):
+    if not _ing_for_other_form(text[cand.start:cand.end], cand.alias, ("ing", "ed")) or len(cand.alias.split()) < 2:
         return False
     nxt = _NEXT_WORD.match(text, cand.end)
     return nxt is not None and nxt.group(1).lower() not in _NOUN_MAY_FOLLOW
+
+
+_CONFIDENCE = {"exact": 1.0, "alias": 0.95}  # and 0.9 x the score for a fuzzy match
 
 
 def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") -> tuple[Evidence, ...]:
@@ -74,7 +80,7 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
     candidates = _exact_candidates(sdoc, lexicon)
     candidates += [Candidate(h.term_id, h.start, h.end, "fuzzy", h.alias, h.score) for h in fuzzy_hits(sdoc, build_index(lexicon), doc.text)]
     allowed = []
-    lowered = doc.text.lower()
+    lowered = lower_case(doc.text)
     found_terms = (lexicon.terms[t] for t in {c.term_id for c in candidates})  # only these can be ruled out
     ruled_out = {t.id for t in found_terms if t.reject_document and has_cue(lowered, t.reject_document)}
     for cand in candidates:
@@ -87,9 +93,10 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
                 continue
         if term.kind == "title" and _discipline_not_person(doc.text[cand.start:cand.end], cand.alias):
             continue
-        if term.kind == "duty" and cand.alias in term.aliases and _verb_not_noun(doc.text, cand):
+        if term.kind == "duty" and _verb_not_noun(doc.text, cand) and cand.alias in term.aliases:
             continue
-        if passes_guards(doc, cand.start, cand.end, term.requires_context, term.reject_context, window):
+        requires, rejects = term.requires_context, term.reject_context
+        if not (requires or rejects) or passes_guards(doc, cand.start, cand.end, requires, rejects, window):
             allowed.append(cand)
     evidence = []
     for cand in resolve(allowed):
@@ -98,7 +105,7 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
         status: CertStatus | None = None
         if term.kind == "certification":
             status = cv_status(doc, cand.start, cand.end, ctx) if doc_kind == "cv" else advert_status(doc, cand.start, cand.end, ctx)
-        confidence = {"exact": 1.0, "alias": 0.95}.get(cand.method, round(0.9 * cand.score / 100, 3))
+        confidence = _CONFIDENCE.get(cand.method, round(0.9 * cand.score / 100, 3))
         evidence.append(Evidence(
             term_id=term.id, kind=term.kind, label=term.label, text=doc.text[cand.start:cand.end], start=cand.start, end=cand.end,
             section=None if section is None else section.kind, method=cand.method, confidence=confidence,

@@ -16,7 +16,11 @@ from ..models import Document
 from ..settings import ContextCues
 from ..status import CertStatus
 
-CLAUSE_BREAK = re.compile(r"[;|•\n]|\.\s|,\s(?=[A-Z])")
+# ; | • newlines, a sentence's end, a comma before a capital. Each alternative starts with a
+# literal, so re skips to the next of those characters in C (a character class first stops that).
+CLAUSE_BREAK = re.compile(r";|\||•|\n|\.\s|,\s(?=[A-Z])")
+CLAUSE_REACH = 200  # characters a clause reaches either side of a mention, at most
+LOOK_BACK = 40  # a clause start is looked for this far back first (see clause_start)
 REJECT_WINDOW = 40
 
 
@@ -41,10 +45,19 @@ def _lower(cue: str) -> str:
     return cue.lower()
 
 
+@lru_cache(maxsize=1024)
+def _cue_tests(cues: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each cue's lower-case text and regex, looked up once per list of cues, not per call."""
+    return tuple((_lower(c), _cue_regex(c)) for c in cues)
+
+
 def has_cue(window: str, cues: Iterable[str]) -> bool:
     # A cue's regex can only match where its lower-case text stands: a substring test (C speed)
     # first rules out nearly every cue, on a whole document's text as on a line.
-    return any(_lower(c) in window and _cue_regex(c).search(window) for c in cues)
+    for low, regex in _cue_tests(tuple(cues)):
+        if low in window and regex.search(window):
+            return True
+    return False
 
 
 def passes_guards(doc: Document, start: int, end: int, requires: tuple[str, ...], rejects: tuple[str, ...],
@@ -62,13 +75,39 @@ def passes_guards(doc: Document, start: int, end: int, requires: tuple[str, ...]
 
 def clause(text: str, start: int, end: int) -> tuple[str, int]:
     """The clause around a mention (between ; | • newlines and sentence ends) and its offset."""
-    left = 0
-    for m in CLAUSE_BREAK.finditer(text, max(0, start - 200), start):
-        left = m.end()
-    after = CLAUSE_BREAK.search(text, end, min(len(text), end + 200))
-    right = after.start() if after else min(len(text), end + 200)
-    left = max(left, start - 200)
-    return text[left:right].lower(), left
+    left = clause_start(text, start)
+    return text[left:clause_end(text, end)].lower(), left
+
+
+def clause_start(text: str, start: int) -> int:
+    """Where the clause of a mention at `start` begins: after the last break in the CLAUSE_REACH
+    characters before it, else CLAUSE_REACH characters before it.
+
+    The breaks are looked for in the last LOOK_BACK characters first (a CV's lines are short).
+    Found there, the last is the last of the whole reach too: scanning from further back meets the
+    same breaks once past the short look's first character (a break may start just before it and
+    end on it, and then ends where the short look's own break there ends)."""
+    reach = max(0, start - CLAUSE_REACH)
+    near = max(reach, start - LOOK_BACK)
+    left = _last_break_end(text, near, start)
+    if left is None and near > reach:
+        left = _last_break_end(text, reach, start)
+    return max(left or 0, start - CLAUSE_REACH)
+
+
+def _last_break_end(text: str, pos: int, endpos: int) -> int | None:
+    end = None
+    for m in CLAUSE_BREAK.finditer(text, pos, endpos):
+        end = m.end()
+    return end
+
+
+def clause_end(text: str, end: int) -> int:
+    """Where the clause of a mention ending at `end` ends: at the first break in the CLAUSE_REACH
+    characters after it, else CLAUSE_REACH characters after it."""
+    stop = min(len(text), end + CLAUSE_REACH)
+    after = CLAUSE_BREAK.search(text, end, stop)
+    return after.start() if after else stop
 
 
 def _nearest(clause_text: str, offset_in_clause: int, cue_sets: Mapping[CertStatus, Iterable[str]]) -> tuple[CertStatus, int] | None:

@@ -20,10 +20,11 @@ later documents. The hits are those that scoring every n-gram against every alia
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, combinations
+from itertools import combinations, repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .normalise import fuzzy_key, short_words
@@ -32,21 +33,21 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
     from ..lexicon import Lexicon
+    from .phrases import Words
 
 MIN_ALIAS_CHARS = 7  # short strings ("PMP", "CSM") are too easy to hit by accident
 MAX_NGRAM = 5
 PHRASE_BREAKS = frozenset("\n:;|•()[],")
-_PHRASE_BREAK = re.compile("[" + re.escape("".join(sorted(PHRASE_BREAKS))) + "]")
 # n-grams (short words, size, key) whose hits are remembered, in all: about 1.6 MB of Python
 # objects in a worker (a key and an entry each; most hit nothing and share the empty tuple)
 MAX_REMEMBERED = 15_000
+MAX_UNION_TABLE = 2048  # sets of short words the table of their unions is kept for (int16: 8 MB at most)
 SMALL_CALL = 24  # score a group's n-grams of one length and short words by cpdist below this many pairs
 
 Hits = tuple[tuple[int, int, float], ...]  # (group, key index in the group, score) of one n-gram
 
 
-@dataclass(frozen=True, slots=True)
-class FuzzyHit:
+class FuzzyHit(NamedTuple):  # (not a frozen dataclass: see resolve.Candidate)
     term_id: str
     alias: str
     start: int  # character offsets into the text
@@ -89,7 +90,7 @@ class FuzzyIndex:
     # every subset of an alias's short words -> its number (from 1; 0 is "none": no alias has them)
     _ids: dict[frozenset[str], int] = field(default_factory=dict, compare=False, repr=False)
     _sets: list[frozenset[str]] = field(default_factory=list, compare=False, repr=False)  # number -> short words
-    _unions: dict[tuple[int, int], int] = field(default_factory=dict, compare=False, repr=False)
+    _union_table: list[Any] = field(default_factory=list, compare=False, repr=False)  # [the array of unions()]
     _reachable: list[Any] = field(default_factory=list, compare=False, repr=False)  # [the array of reachable()]
     # the hits of the n-grams scored, for every later document too (headings, skills and stock
     # phrases recur from CV to CV): short words' number * 8 + size -> key -> hits; see remember
@@ -165,9 +166,24 @@ class FuzzyIndex:
 
     def union(self, a: int, b: int) -> int:
         """The number of the union of two numbered sets of short words (0 if no alias has it)."""
-        found = self._unions.get((a, b))
-        if found is None:
-            found = self._unions[a, b] = self.short_ids().get(self._sets[a] | self._sets[b], 0)
+        return self.short_ids().get(self._sets[a] | self._sets[b], 0)
+
+    def unions(self, a: Any, b: Any) -> Any:
+        """union() of each pair of two arrays of numbers, read in one lookup from a table of every
+        pair (558 x 558 for the shipped lexicon, 0.6 MB) filled in as pairs are first met. A
+        lexicon with more than MAX_UNION_TABLE sets of short words works them out pair by pair."""
+        import numpy
+
+        if not self._union_table:
+            size = len(self.short_ids()) + 1
+            self._union_table.append(numpy.full((size, size), -1, dtype=numpy.int16) if size <= MAX_UNION_TABLE else None)
+        table = self._union_table[0]
+        if table is None:
+            return numpy.array([self.union(x, y) for x, y in zip(a.tolist(), b.tolist())], dtype=numpy.int64)
+        found = table[a, b]
+        if found.min() < 0:  # pairs not met before
+            for i in numpy.flatnonzero(found < 0).tolist():
+                found[i] = table[a[i], b[i]] = self.union(int(a[i]), int(b[i]))
         return found
 
     def reachable(self) -> Any:
@@ -234,12 +250,9 @@ def build_index(lexicon: "Lexicon") -> FuzzyIndex:
     return FuzzyIndex(by_words=groups)
 
 
-_key = lru_cache(maxsize=65536)(fuzzy_key)
-
-
 class _Grams(NamedTuple):
     """The candidate n-grams of one size, column by column (a tuple per n-gram cost more than
-    the rest of their making): n-gram j is words[firsts[j]] to words[firsts[j] + size - 1]."""
+    the rest of their making): n-gram j is word firsts[j] to word firsts[j] + size - 1."""
 
     size: int  # words
     firsts: list[int]  # index of each one's first word
@@ -250,7 +263,7 @@ class _Grams(NamedTuple):
 _DEAD = frozenset({"\0"})  # the short words of an n-gram that no alias's hold (never a real short word)
 
 
-def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[str]]], index: FuzzyIndex) -> list[_Grams]:
+def _candidate_grams(text: str, words: "Words", index: FuzzyIndex) -> list[_Grams]:
     """The n-grams that could match an alias, per size: of 1 to MAX_NGRAM + 1 words, phrases,
     and with a key length and short words that some alias of a group meeting their size allows
     (FuzzyIndex.reachable). `words`: DocInfo.words.
@@ -262,58 +275,106 @@ def _candidate_grams(text: str, words: list[tuple[int, int, int, str, frozenset[
 
     Keys are cut from one string: fuzzy_key keeps characters one by one, so the key of text[a:c]
     is the key of text[a:b] followed by the key of text[b:c], and the key of any n-gram is a slice
-    of the key of the text from the first word on (its length is known before it is cut). Short
+    of the key of the whole text, from the number of key characters before its start to the number
+    before its end (counted for every offset at once, _text_key; so its length is known before it
+    is cut). Short
     words likewise: they are runs of [a-z0-9] and only words hold such characters, so an n-gram's
     short words are its first word's and those of the rest, unless the first two touch (no
     character between them: a run may go on from one into the next); then they are found in its
     text. An n-gram whose short words are in no alias's is dead, and so is every longer one that
-    holds it. Each size is one pass of array operations over every position."""
-    count = len(words)
+    holds it. The short words are worked out size by size, one pass of array operations over every
+    position each; the rest is one pass over the n-grams of every size."""
+    count = len(words.tokens)
     if not count or not index.by_words:
         return []
     import numpy
 
-    tokens, starts, ends, word_keys, word_shorts = (list(column) for column in zip(*words))
-    breaks = [m.start() for m in _PHRASE_BREAK.finditer(text, 0, starts[-1])]
-    between = [_key(text[b:a]) if a - b > 1 or text[b:a] != " " else "" for b, a in zip(ends, starts[1:])] + [""]
-    joined = "".join([k + g for k, g in zip(word_keys, between)])
-    offsets = list(accumulate((len(k) + len(g) for k, g in zip(word_keys, between)), initial=0))  # of each word's key in joined
-    key_ends = [o + len(k) for o, k in zip(offsets, word_keys)]
-    touching = [i for i, (end, start) in enumerate(zip(ends, starts[1:])) if end >= start]
+    tokens, starts, ends, word_shorts = words
+    classes = _CHAR_CLASS.take(numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32), mode="clip")
+    joined, key_before = _text_key(classes)
+    breaks_before = _prefix_counts(classes == _BREAK)
+    first, last = numpy.array(starts), numpy.array(ends)
+    key_from, key_to = key_before[first], key_before[last]  # each word's key in joined
+    offsets, key_ends = key_from.tolist(), key_to.tolist()
+    touching = numpy.flatnonzero(last[:-1] >= first[1:]).tolist()
     ids = index.short_ids()
     reachable = index.reachable()
     longest = reachable.shape[2] - 1  # stands for every length past the longest reachable
     empty = ids[frozenset()]
     tok = numpy.array(tokens)
-    # segment of each word: the breaks before its start (two words share one when none is between them)
-    seg = numpy.searchsorted(numpy.array(breaks), numpy.array(starts)) if breaks else numpy.zeros(count, dtype=numpy.int64)
-    key_from, key_to = numpy.array(offsets[:count]), numpy.array(key_ends)
-    word_ids = numpy.array([ids.get(shorts, 0) for shorts in word_shorts])
-    gram_ids = word_ids  # the single words' short words: each n-gram's are built from them and the size below
-    out: list[_Grams] = []
-    for size in range(1, MAX_NGRAM + 2):
+    seg = breaks_before[first]  # segment of each word: two words share one when no break is between them
+    word_ids = numpy.fromiter(map(ids.get, word_shorts, repeat(0)), dtype=numpy.int64, count=count)
+    empty_word = word_ids == empty
+    plain_word = ~empty_word & (word_ids != 0)  # short words some alias has
+    per_size = [word_ids]  # the short words of the n-grams of each size, from those of the size below
+    for size in range(2, MAX_NGRAM + 2):
         n, up = count - size + 1, size - 1
         if n <= 0:
             break
-        if size > 1:  # the short words of each n-gram of this size, from those of the size below
-            mine, rest = word_ids[:n], gram_ids[1:n + 1]
-            gram_ids = numpy.where(mine == empty, rest, numpy.where(rest == empty, mine, 0))  # 0 stays 0: dead
-            both = numpy.flatnonzero((mine != empty) & (rest != empty) & (mine != 0) & (rest != 0))
-            if len(both):
-                union = index.union
-                gram_ids[both] = [union(a, b) for a, b in zip(mine[both].tolist(), rest[both].tolist())]
-            for i in touching:
-                if i < n:
-                    gram_ids[i] = ids.get(short_words(text[starts[i]:ends[i + up]]), 0)
-        # with short words and a key length some alias allows; then phrases (words not far apart:
-        # no run of punctuation tokens between them; one segment)
-        keep = reachable[gram_ids, size, numpy.minimum(key_to[up:] - key_from[:n], longest)]
-        keep &= (tok[up:] - tok[:n] <= 2 * size) & (seg[up:] == seg[:n])
-        firsts = numpy.flatnonzero(keep)
-        if len(firsts):
-            at = firsts.tolist()
-            out.append(_Grams(size, at, [joined[offsets[i]:key_ends[i + up]] for i in at], gram_ids[firsts].tolist()))
+        mine, rest = word_ids[:n], per_size[-1][1:n + 1]
+        gram_ids = numpy.where(empty_word[:n], rest, numpy.where(rest == empty, mine, 0))  # 0 stays 0: dead
+        both = numpy.flatnonzero(plain_word[:n] & (rest != empty) & (rest != 0))
+        if len(both):
+            gram_ids[both] = index.unions(mine[both], rest[both])
+        for i in touching:
+            if i < n:
+                gram_ids[i] = ids.get(short_words(text[starts[i]:ends[i + up]]), 0)
+        per_size.append(gram_ids)
+    # Every n-gram of every size at once (a numpy call costs more than its work on a CV's words):
+    # with short words and a key length some alias allows; then phrases (words not far apart: no
+    # run of punctuation tokens between them; one segment).
+    counts = [len(g) for g in per_size]
+    size_of = numpy.repeat(numpy.arange(1, len(per_size) + 1), counts)
+    first = numpy.arange(len(size_of)) - numpy.repeat(numpy.cumsum([0] + counts[:-1]), counts)
+    last = first + size_of - 1
+    gram_ids = numpy.concatenate(per_size)
+    keep = reachable[gram_ids, size_of, numpy.minimum(key_to[last] - key_from[first], longest)]
+    keep &= (tok[last] - tok[first] <= 2 * size_of) & (seg[last] == seg[first])
+    out: list[_Grams] = []
+    chosen = numpy.flatnonzero(keep)
+    bounds = numpy.searchsorted(chosen, numpy.cumsum(counts)).tolist()  # where each size's n-grams end in chosen
+    firsts, shorts = first[chosen].tolist(), gram_ids[chosen].tolist()
+    for size, lo, hi in zip(range(1, len(per_size) + 1), [0] + bounds, bounds):
+        if hi > lo:
+            at, up = firsts[lo:hi], size - 1
+            out.append(_Grams(size, at, [joined[offsets[i]:key_ends[i + up]] for i in at], shorts[lo:hi]))
     return out
+
+
+def _char_table(values: dict[str, int]) -> Any:
+    """A byte per code point up to the highest of `values` (0 for the others, and one past it for
+    every higher code point: numpy's take clips to it)."""
+    import numpy
+
+    table = numpy.zeros(max(map(ord, values)) + 2, dtype=numpy.uint8)
+    for char, value in values.items():
+        table[ord(char)] = value
+    return table
+
+
+# What each character is to typo matching: the (ASCII) character fuzzy_key keeps of it, its
+# lower case ("İ" gives "i" and a dot, the Kelvin sign "k"; tests/test_speedups.py checks every
+# code point); _BREAK for PHRASE_BREAKS; 0 for the others.
+_BREAK = 1
+_CHAR_CLASS = _char_table({c: ord(fuzzy_key(c)) for c in string.ascii_letters + string.digits + "+\u0130\u212a"}
+                          | dict.fromkeys(PHRASE_BREAKS, _BREAK))
+
+
+def _text_key(classes: Any) -> tuple[str, Any]:
+    """fuzzy_key of a text given as its characters' _CHAR_CLASS, and for each offset 0..len(text)
+    the number of its key's characters before that offset (so the key of text[a:b] is
+    key[before[a]:before[b]])."""
+    flags = classes > _BREAK
+    return classes[flags].tobytes().decode("ascii"), _prefix_counts(flags)
+
+
+def _prefix_counts(flags: Any) -> Any:
+    """For each offset 0..len(flags), how many flags before it are set."""
+    import numpy
+
+    counts = numpy.zeros(len(flags) + 1, dtype=numpy.int64)
+    numpy.cumsum(flags, dtype=numpy.int64, out=counts[1:])
+    return counts
 
 
 _NONZERO = re.compile(rb"[^\0]")
@@ -365,10 +426,14 @@ def _score(index: FuzzyIndex, grams: dict[tuple[int, int, str], None]) -> dict[t
     one cpdist call (per cut-off), else one cdist call per bucket."""
     found: dict[tuple[int, int, str], list[tuple[int, int, float]]] = {gram: [] for gram in grams}
     queries_of: dict[_Bucket, dict[str, list[list[tuple[int, int, float]]]]] = {}  # bucket -> key -> the hit lists it feeds
+    tables_of: dict[int, tuple[dict[int, tuple[_Bucket, ...]], ...]] = {}  # short words' number -> their tables
     for gram, hits in found.items():
         shorts, size, key = gram
-        tables = index.tables(index.short_set(shorts))
-        assert tables is not None  # reachable() kept only n-grams with an alias's short words
+        tables = tables_of.get(shorts)
+        if tables is None:
+            tables = index.tables(index.short_set(shorts))
+            assert tables is not None  # reachable() kept only n-grams with an alias's short words
+            tables_of[shorts] = tables
         for bucket in tables[size][len(key)]:
             queries_of.setdefault(bucket, {}).setdefault(key, []).append(hits)
     small: dict[float, tuple[list[str], list[str], list[tuple[int, _Bucket, list[list[tuple[int, int, float]]]]]]] = {}
@@ -434,7 +499,7 @@ def fuzzy_hits(doc: "Doc", index: FuzzyIndex, text: str | None = None) -> list[F
         term_id, alias, term_cutoff = groups[group][1][key_index]
         if score < term_cutoff:
             continue
-        start, end = words[first][1], words[first + size - 1][2]
+        start, end = words.starts[first], words.ends[first + size - 1]
         if short_words(text[start:end]) != short_words(alias):
             continue
         out.append(FuzzyHit(term_id, alias, start, end, score))

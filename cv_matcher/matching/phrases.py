@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
-from .normalise import fuzzy_key, norm_word, short_words, word_in_token
+from .normalise import norm_word, short_words, word_in_token
+from .resolve import Candidate
 
 if TYPE_CHECKING:  # spaCy is imported lazily: `--help` and text reading must not pay for it
     from spacy.matcher import Matcher, PhraseMatcher
@@ -28,7 +29,6 @@ if TYPE_CHECKING:  # spaCy is imported lazily: `--help` and text reading must no
     from spacy.vocab import Vocab
 
     from ..lexicon import Lexicon
-    from .resolve import Candidate
 
 # Determiners and possessives that CVs put inside duty phrases ("set up a PMO", "set up the PMO").
 DETERMINERS = ("a", "an", "the", "our", "their", "his", "her", "its", "my")
@@ -107,6 +107,8 @@ class EnglishTokenizer:
         self._longest = max(map(len, self._pending), default=0)
         self._looked_through: set[str] = set()  # chunks already searched for pending exceptions
         self._primed: set[str] = set()  # chunks whose tokens are cached
+        # chunks with nothing left to do: searched and primed (or the cache full), since it was last emptied
+        self._done: set[str] = set()
 
     @property
     def vocab(self) -> "Vocab":
@@ -119,19 +121,27 @@ class EnglishTokenizer:
     def __call__(self, text: str, *, prime: bool = True) -> "Doc":
         """Tokenise `text`; `prime`: fill the cache first (worth it for a document, not a phrase)."""
         chunks = set(text.split())
-        self._load_exceptions(chunks)
-        if prime:
-            self._prime_cache(chunks)
+        new = chunks.difference(self._done)  # a text of chunks all met before: one look into one set
+        if new:
+            if self._load_exceptions(new):  # spaCy's cache was emptied: every chunk is to prime again
+                self._done.clear()
+                new = chunks
+            if prime:
+                self._prime_cache(new)
+                if len(self._done) > 200_000:  # bounded memory, as _looked_through
+                    self._done.clear()
+                self._done.update(new)
         doc: Doc = self._spacy(text)
         return doc
 
-    def _load_exceptions(self, chunks: set[str]) -> None:
+    def _load_exceptions(self, chunks: set[str]) -> bool:
+        """Load the pending exceptions the chunks may hold; whether any was (spaCy then empties its cache)."""
         pending = self._pending
         if not pending:
-            return
+            return False
         new = chunks.difference(self._looked_through)
         if not new:
-            return
+            return False
         if len(self._looked_through) > 200_000:  # bounded memory: looking again is harmless
             self._looked_through.clear()
         self._looked_through.update(new)
@@ -147,6 +157,7 @@ class EnglishTokenizer:
             self._spacy.add_special_case(exception, pending.pop(exception))
         if found:
             self._primed.clear()  # adding an exception empties spaCy's cache
+        return bool(found)
 
     def _prime_cache(self, chunks: set[str]) -> None:
         if len(self._primed) >= self._spacy.max_cache_size:
@@ -169,70 +180,108 @@ def make_doc(text: str) -> "Doc":
     """Tokenise and set each token's NORM to the normalised word form (in one array write: a
     Token object per token costs more than the normalising). The text, the tokens' character
     offsets, their norms and the words typo matching reads are kept with the Doc (doc_info): the
-    matchers read them there rather than through Token and Span objects."""
+    matchers read them there rather than through Token and Span objects.
+
+    What a token gives (_token_of) is remembered by its ORTH, the hash of its text, which spaCy
+    hands over for all tokens in one array: no token's text is cut from the document, and a
+    token met before costs one dict lookup (a document is mostly words met before)."""
     import numpy
 
-    from spacy.attrs import NORM
+    from spacy.attrs import NORM, ORTH
 
     doc = tokenizer()(text)
-    spans = token_spans(doc) if len(doc) else []
-    infos = [_token_of(text[start:end]) for start, end in spans]
-    if spans:
+    starts, ends = _token_bounds(doc)
+    infos = _known_tokens(doc.to_array(ORTH).tolist(), text, starts, ends) if len(doc) else []
+    if infos:
         doc.from_array([NORM], numpy.array([info[1] for info in infos], dtype="uint64"))  # type: ignore[arg-type]  # one attribute: 1-D
-    doc.user_data[_DOC_INFO] = DocInfo(text, spans, [info[0] for info in infos], _words_of(spans, infos))
+    doc.user_data[_DOC_INFO] = DocInfo(text, list(zip(starts, ends)), [info[0] for info in infos], _words_of(starts, infos))
     return doc
 
 
 _DOC_INFO = "cv_matcher.doc_info"
+_KNOWN: dict[int, "TokenInfo"] = {}  # ORTH -> _token_of(the token's text), for the tokens of recent documents
+MAX_KNOWN = 65536
+
+
+def _known_tokens(orths: list[int], text: str, starts: list[int], ends: list[int]) -> list["TokenInfo"]:
+    """_token_of each token, looked up by its ORTH; the tokens not met before are worked out."""
+    infos = list(map(_KNOWN.get, orths))
+    if None in infos:
+        if len(_KNOWN) > MAX_KNOWN:  # bounded memory: working a token out again is harmless
+            _KNOWN.clear()
+        for i, info in enumerate(infos):
+            if info is None:
+                infos[i] = _KNOWN[orths[i]] = _token_of(text[starts[i]:ends[i]])
+    return infos  # type: ignore[return-value]  # no None is left
+
+
+class Words(NamedTuple):
+    """The words typo matching builds its n-grams of, column by column: each token's word (the
+    token stripped of punctuation, normalise.word_in_token) that holds a letter or digit."""
+
+    tokens: list[int]  # the token's index
+    starts: list[int]  # character offsets of the word
+    ends: list[int]
+    shorts: list[frozenset[str]]  # its short words
 
 
 @dataclass(frozen=True, slots=True)
 class DocInfo:
     """What make_doc knows about a Doc: its text (a Doc rebuilds it on each access), each token's
-    (start, end) character offsets and norm string, and its words for typo matching: (token
-    index, start, end, fuzzy key, short words) of each token with a letter or digit, the token
-    stripped of punctuation (normalise.word_in_token)."""
+    (start, end) character offsets and norm string, and its words for typo matching."""
 
     text: str
     spans: list[tuple[int, int]]
     norms: list[str]
-    words: list[tuple[int, int, int, str, frozenset[str]]]
+    words: Words
 
 
 def doc_info(doc: "Doc") -> DocInfo:
     """The DocInfo make_doc kept; computed from the Doc for one made otherwise."""
     info = doc.user_data.get(_DOC_INFO)
     if info is None:
-        text, spans = doc.text, token_spans(doc)
-        info = DocInfo(text, spans, [t.norm_ for t in doc], _words_of(spans, [_token_of(text[a:b]) for a, b in spans]))
+        text = doc.text
+        starts, ends = _token_bounds(doc)
+        infos = [_token_of(text[a:b]) for a, b in zip(starts, ends)]
+        info = DocInfo(text, list(zip(starts, ends)), [t.norm_ for t in doc], _words_of(starts, infos))
     return info
 
 
-def _words_of(spans: list[tuple[int, int]], infos: list[tuple[Any, ...]]) -> list[tuple[int, int, int, str, frozenset[str]]]:
-    return [(i, start + word[0], start + word[1], word[2], word[3])
-            for i, ((start, _), (_, _, word)) in enumerate(zip(spans, infos)) if word is not None]
+def _words_of(starts: list[int], infos: list["TokenInfo"]) -> Words:
+    tokens = [i for i, info in enumerate(infos) if info[2] >= 0]
+    return Words(tokens, [starts[i] + infos[i][2] for i in tokens], [starts[i] + infos[i][3] for i in tokens],
+                 [infos[i][4] for i in tokens])
 
 
-@lru_cache(maxsize=65536)
-def _token_of(token: str) -> tuple[str, int, tuple[int, int, str, frozenset[str]] | None]:
-    """A token's norm_word, its StringStore hash (the string is added to the tokenizer's vocab),
-    and its word: (start, end) in the token, fuzzy key and short words, or None."""
+# A token's norm_word, its StringStore hash, and its word: (start, end) in the token ((-1, -1)
+# when it has none) and the word's short words.
+TokenInfo = tuple[str, int, int, int, frozenset[str]]
+_NO_SHORTS: frozenset[str] = frozenset()
+
+
+def _token_of(token: str) -> TokenInfo:
+    """What a token gives: see TokenInfo (the norm is added to the tokenizer's vocab)."""
     norm = norm_word(token)
     found = word_in_token(token)
-    word = None
-    if found is not None:
-        text = token[found[0]:found[1]]
-        word = (found[0], found[1], fuzzy_key(text), short_words(text))
-    return norm, tokenizer().vocab.strings.add(norm), word
+    if found is None:
+        return norm, tokenizer().vocab.strings.add(norm), -1, -1, _NO_SHORTS
+    return norm, tokenizer().vocab.strings.add(norm), found[0], found[1], short_words(token[found[0]:found[1]])
+
+
+def _token_bounds(doc: "Doc") -> tuple[list[int], list[int]]:
+    """The tokens' start and end character offsets (see token_spans)."""
+    from spacy.attrs import IDX, LENGTH
+
+    if not len(doc):
+        return [], []
+    starts = doc.to_array(IDX).astype("int64")
+    return starts.tolist(), (starts + doc.to_array(LENGTH).astype("int64")).tolist()
 
 
 def token_spans(doc: "Doc") -> list[tuple[int, int]]:
     """(start, end) character offsets of each token: its IDX and IDX + LENGTH, read as one array
     each (a list of attributes, or uint64 values to Python ints, costs several times more)."""
-    from spacy.attrs import IDX, LENGTH
-
-    starts = doc.to_array(IDX).astype("int64")
-    return list(zip(starts.tolist(), (starts + doc.to_array(LENGTH).astype("int64")).tolist()))
+    return list(zip(*_token_bounds(doc)))
 
 
 _PLAIN = re.compile(r"[^\W_]+")  # letters and digits only
@@ -308,10 +357,10 @@ class GappedAliases:
     Matcher steps a state for every pattern at every token, about 2 ms a CV."""
 
     def __init__(self, aliases: list[tuple[str, list[list[str]]]], others: "Matcher | None" = None) -> None:
-        # the first word of the first part -> (term id, each part's norms), in lexicon order
-        self.by_first: dict[str, list[tuple[str, list[list[str]]]]] = {}
+        # the first word of the first part -> (term id, each part's norms, all its words), in lexicon order
+        self.by_first: dict[str, list[tuple[str, list[list[str]], frozenset[str]]]] = {}
         for term_id, parts in aliases:
-            self.by_first.setdefault(parts[0][0], []).append((term_id, parts))
+            self.by_first.setdefault(parts[0][0], []).append((term_id, parts, frozenset(w for part in parts for w in part)))
         self.count = len(aliases) + (len(others) if others is not None else 0)
         self.others = others  # spaCy's Matcher for patterns of another form (a gap at an end), if any
 
@@ -325,16 +374,30 @@ class GappedAliases:
             found += [(strings[match_id], s, e) for match_id, s, e in self.others(sdoc)]
         return found
 
+    def _live(self, norms: list[str]) -> dict[str, list[tuple[str, list[list[str]], frozenset[str]]]]:
+        """by_first less the aliases some of whose words the text lacks: they cannot match, and the
+        first words of most ("support", "manage") are in every CV while their other words are not."""
+        present = set(norms)
+        live = {}
+        for first, entries in self.by_first.items():
+            if first in present:
+                kept = [entry for entry in entries if entry[2] <= present]
+                if kept:
+                    live[first] = kept
+        return live
+
     def _scan(self, info: DocInfo) -> list[tuple[str, int, int]]:
         norms = info.norms
-        by_first = self.by_first
+        by_first = self._live(norms)
         found: list[tuple[str, int, int]] = []
         seen: set[tuple[str, int, int]] = set()
+        if not by_first:
+            return found
         for i, norm in enumerate(norms):
             entries = by_first.get(norm)
             if entries is None:
                 continue
-            for term_id, parts in entries:
+            for term_id, parts, _ in entries:
                 for end in self._ends(info, parts, 0, i):
                     match = (term_id, i, end)
                     if match not in seen:
@@ -352,6 +415,8 @@ class GappedAliases:
         if k == len(parts) - 1:
             yield j
             return
+        if parts[k + 1][0] not in norms[j:j + MAX_GAP + 1]:
+            return  # the next part starts nowhere within reach (its first word would be met there)
         text, spans = info.text, info.spans
         for gap in range(MAX_GAP + 1):
             if gap and not _gap_word(text[spans[j + gap - 1][0]:spans[j + gap - 1][1]]):
@@ -453,12 +518,10 @@ def compile_matchers(lexicon: "Lexicon") -> CompiledMatchers:
     return CompiledMatchers(norm=norm_matcher, cased=cased_matcher, gapped=GappedAliases(gapped, others), alias_of=alias_of)
 
 
-def exact_candidates(sdoc: "Doc", lexicon: "Lexicon") -> list["Candidate"]:
+def exact_candidates(sdoc: "Doc", lexicon: "Lexicon") -> list[Candidate]:
     """The phrase-matcher, gapped-alias and cased-acronym candidates of a Doc from make_doc, in
     that order; offsets, texts and norm keys come from its DocInfo (a Span per match cost more
     than the matching)."""
-    from .resolve import Candidate
-
     compiled = compile_matchers(lexicon)
     info = doc_info(sdoc)
     text, spans, norms = info.text, info.spans, info.norms

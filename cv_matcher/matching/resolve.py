@@ -10,11 +10,14 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A term found at [start, end) before the overlap policy. A NamedTuple, not a frozen
+    dataclass: a document makes a hundred or so, and a frozen dataclass sets each field through
+    object.__setattr__ (three times the cost)."""
+
     term_id: str
     start: int
     end: int
@@ -76,11 +79,13 @@ def _merge_same_term(exact: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _spans_by_term(exact: list[Candidate]) -> dict[str, "_Spans | list[Candidate]"]:
-    """Exact spans per term; once merged, the spans of one term never overlap each other."""
+def _spans_by_term(exact: list[Candidate], terms: set[str]) -> dict[str, "_Spans | list[Candidate]"]:
+    """Exact spans per term, for the given terms (those of fuzzy candidates: no other is asked);
+    once merged, the spans of one term never overlap each other."""
     grouped: dict[str, list[Candidate]] = {}
     for e in exact:
-        grouped.setdefault(e.term_id, []).append(e)
+        if e.term_id in terms:
+            grouped.setdefault(e.term_id, []).append(e)
     return {term: spans if any(e.start >= e.end for e in spans) else _Spans(spans) for term, spans in grouped.items()}
 
 
@@ -107,17 +112,22 @@ class _Nearby:
         return self.spans[lo:hi]
 
 
+def _promoted(f: Candidate, near: list[Candidate]) -> bool:
+    """Rule 3: a fuzzy span that strictly contains an exact span and overlaps none as long as it."""
+    return any(f.strictly_contains(e) for e in near) and not any(e.overlaps(f) and e.end - e.start >= f.end - f.start for e in near)
+
+
 def resolve(candidates: list[Candidate]) -> list[Candidate]:
     """Keep a set of non-overlapping candidates, chosen by the policy above."""
     exact = _merge_same_term([c for c in candidates if c.method != "fuzzy"])
-    by_term = _spans_by_term(exact)
-    fuzzy = [f for f in candidates if f.method == "fuzzy" and not _overlaps_any(by_term.get(f.term_id), f)]
+    fuzzy = [c for c in candidates if c.method == "fuzzy"]
+    by_term = _spans_by_term(exact, {f.term_id for f in fuzzy})
+    fuzzy = [f for f in fuzzy if not _overlaps_any(by_term.get(f.term_id), f)]
     fuzzy.sort(key=lambda c: (-c.score, c.end - c.start, c.start))
     fuzzy_kept: list[Candidate] = []
     _greedy(fuzzy, fuzzy_kept)
     nearby = _Nearby(exact)
-    promoted = [f for f in fuzzy_kept if any(f.strictly_contains(e) for e in nearby.around(f))
-                and not any(e.overlaps(f) and e.end - e.start >= f.end - f.start for e in nearby.around(f))]
+    promoted = [f for f in fuzzy_kept if _promoted(f, nearby.around(f))]
     taken: list[Candidate] = list(promoted)
     _greedy(sorted(exact, key=lambda c: (-(c.end - c.start), c.start, c.term_id)), taken)
     promoted_set = set(promoted)
