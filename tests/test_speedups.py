@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -643,6 +644,19 @@ def test_substring_trie_finds_what_the_plain_alternation_finds() -> None:
             assert bool(trie.search(text)) == bool(plain.search(text)), (cues, text)
 
 
+def _fast_and_plain(make: Any, text: str, lexicon: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """A scoring test made from `text` with the document's shared lower case, and made the plain way
+    (each clause lower-cased on its own)."""
+    from cv_matcher import scoring
+
+    fast = make(text, lexicon)
+    with monkeypatch.context() as patched:
+        patched.setattr(scoring, "lowered", lambda text: None)
+        plain = make(text, lexicon)
+    return fast, plain
+
+
+
 def test_setting_test_from_the_lowered_text_is_the_plain_one(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """The setting test cuts the clause before a finding from the document's lower-cased text: the
     same answers as from the clause's own text, for a finding at every few words of the samples
@@ -661,10 +675,7 @@ def test_setting_test_from_the_lowered_text_is_the_plain_one(texts: list[str], m
     for text in texts + made:
         findings = [Evidence("t", "duty", "t", m.group(0), m.start(), m.end(), None, "exact", 1.0, "")
                     for i, m in enumerate(re.finditer(r"\S+", text)) if i % 3 == 0]
-        fast = scoring._setting_test(text, lexicon)
-        with monkeypatch.context() as patched:
-            patched.setattr(scoring, "lowered", lambda text: None)
-            plain = scoring._setting_test(text, lexicon)
+        fast, plain = _fast_and_plain(scoring._setting_test, text, lexicon, monkeypatch)
         got = [fast(ev) for ev in findings]
         assert got == [plain(ev) for ev in findings], text[:80]
         answered += sum(got)
@@ -751,10 +762,7 @@ def test_assisting_test_skipping_texts_without_a_cue_is_the_plain_one(texts: lis
         words = [m for m in re.finditer(r"\S+", text)]
         groups = [[Evidence("t", "duty", "t", m.group(0), m.start(), m.end(), None, "exact", 1.0, "") for m in words[i:i + 2]]
                   for i in range(0, len(words), 3)] + [[]]
-        fast = scoring._assisting_test(text, lexicon)
-        with monkeypatch.context() as patched:
-            patched.setattr(scoring, "lowered", lambda text: None)
-            plain = scoring._assisting_test(text, lexicon)
+        fast, plain = _fast_and_plain(scoring._assisting_test, text, lexicon, monkeypatch)
         got = [fast(mentions) for mentions in groups]
         assert got == [plain(mentions) for mentions in groups], text[:80]
         assisted += sum(got)
