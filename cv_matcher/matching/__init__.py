@@ -37,10 +37,10 @@ def _ing_for_other_form(said: str, alias: str, other_endings: tuple[str, ...] = 
     """Whether the text's last word is an -ing (or `ending`) form where the alias's last word is
     another form (the normalised matching treats "engineering" as "engineer", "supporting" as
     "support", "associated" as "associate")."""
-    if not said.rstrip().lower().endswith(ending):  # the last word's ending, read without splitting (most have another)
+    if not said.rstrip().lower().endswith(ending):  # the last word's ending, read without splitting it off
         return False
-    last_said, last_meant = said.split()[-1:], alias.split()[-1:]
-    return bool(last_said and last_meant) and last_said[0].lower().endswith(ending) and not last_meant[0].lower().endswith(other_endings)
+    last_meant = alias.split()[-1:]
+    return bool(last_meant) and not last_meant[0].lower().endswith(other_endings)
 
 
 def _discipline_not_person(text: str, alias: str) -> bool:
