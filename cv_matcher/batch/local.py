@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as mp_wait
-from multiprocessing.context import SpawnContext
+from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 
 from ..errors import CvMatcherError
@@ -97,8 +97,8 @@ class _Worker:
 STARTUP_LIMIT = 180.0  # seconds a worker may take to import and warm up before the run gives up
 
 
-def _start(ctx: SpawnContext, settings: Settings, advert: Analysis | None, worker: Worker) -> _Worker:
-    mine, theirs = ctx.Pipe()  # one pipe per worker: killing one never corrupts another's channel
+def _start(ctx: BaseContext, settings: Settings, advert: Analysis | None, worker: Worker) -> _Worker:
+    mine, theirs = mp.Pipe()  # one pipe per worker: killing one never corrupts another's channel
     proc = ctx.Process(target=_worker_main, args=(theirs, settings, advert, worker), daemon=True)
     proc.start()
     theirs.close()
@@ -137,13 +137,34 @@ def _drain(worker: _Worker) -> tuple[list[Outcome], bool]:
     return done, False
 
 
+def _can_fork(settings: Settings) -> bool:
+    """Whether workers may be forked from this process, having built the pipeline here first.
+    Forked, they are ready at once and share its memory, where spawned ones each pay about a
+    second of start-up (importing spaCy, building the matchers) on the CPUs they would work on.
+    Where there is no fork, or the pipeline fails to build here, workers are spawned (and report
+    what is wrong as "fatal")."""
+    if "fork" not in mp.get_all_start_methods() or threading.active_count() > 1:
+        return False
+    try:
+        warm_up(settings)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+def _context(forkable: bool) -> BaseContext:
+    # A fork is only safe from a process with no other thread: a lock another thread holds would
+    # stay locked in the child for good. Otherwise: a clean interpreter, no inherited threads or locks.
+    return mp.get_context("fork" if forkable and threading.active_count() == 1 else "spawn")
+
+
 def run_pool(paths: list[str], settings: Settings, advert: Analysis | None, workers: int,
              worker: Worker = process_one) -> Iterator[tuple[str, Outcome]]:
     """Analyse in `workers` processes, one file at a time each, so the parent knows which file a
     worker is on and since when; an overrunning or dead worker is killed and replaced."""
-    ctx = mp.get_context("spawn")  # a clean interpreter: no inherited threads or locks
+    forkable = _can_fork(settings)
     pending = deque(paths)
-    pool = [_start(ctx, settings, advert, worker) for _ in range(min(workers, len(paths)))]
+    pool = [_start(_context(forkable), settings, advert, worker) for _ in range(min(workers, len(paths)))]
     try:
         while pending or any(w.task for w in pool):
             for w in pool:
@@ -174,7 +195,7 @@ def run_pool(paths: list[str], settings: Settings, advert: Analysis | None, work
                     continue
                 _stop(w, kill=True)
                 if pending:
-                    pool[i] = _start(ctx, settings, advert, worker)
+                    pool[i] = _start(_context(forkable), settings, advert, worker)
                 else:  # nothing left to give a fresh worker
                     retired.append(w)
             pool = [w for w in pool if w not in retired]

@@ -118,6 +118,7 @@ def batch(folder: Path, recursive: bool, follow_links: bool, include: tuple[str,
     started = time.perf_counter()
     with ResultStore(db) as store:
         plan = plan_batch(files, settings, store, advert_path=None if advert is None else str(advert), force=force)
+        tqdm.monitor_interval = 0  # no monitor thread: a batch's workers are forked from this process (batch/local.py)
         bar = tqdm(total=len(plan.todo), unit="file", file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
         failures = 0
 
