@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -129,6 +130,41 @@ def test_two_workers_give_the_same_outputs_as_one(tmp_path: Path) -> None:
         assert res.exit_code == 0, res.output
         outs[workers] = [(tmp_path / f"w{workers}/out.{s}").read_text(encoding="utf-8") for s in ("csv", "jsonl")]
     assert outs["1"] == outs["2"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here: workers are always spawned")
+def test_workers_are_forked_only_from_a_single_threaded_parent() -> None:
+    from cv_matcher.batch.local import _context
+
+    assert _context(True).get_start_method() == "fork"
+    assert _context(False).get_start_method() == "spawn"  # the pipeline did not build in the parent
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _context(True).get_start_method() == "spawn"  # a lock that thread holds would stay locked in a fork
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_spawned_workers_give_the_same_outputs_as_forked_ones(tmp_path: Path) -> None:
+    folder_of(tmp_path, MIXED)
+    outs = []
+    for name, thread in (("forked", False), ("spawned", True)):
+        stop = threading.Event()
+        other = threading.Thread(target=stop.wait)  # another thread in this process: workers are spawned
+        if thread:
+            other.start()
+        try:
+            res = run("batch", "docs", "--workers", "2", "--out", f"{name}.jsonl", cwd=tmp_path)
+        finally:
+            stop.set()
+            if thread:
+                other.join()
+        assert res.exit_code == 0, res.output
+        outs.append([{k: v for k, v in row.items() if k != "processed_at"} for row in jsonl(tmp_path / f"{name}.jsonl")])
+    assert outs[0] == outs[1] and len(outs[0]) == len(MIXED)
 
 
 def test_a_bad_file_does_not_stop_the_run(tmp_path: Path) -> None:
