@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as mp_wait
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkContext, SpawnContext
 from multiprocessing.process import BaseProcess
 
 from ..errors import CvMatcherError
@@ -97,7 +97,7 @@ class _Worker:
 STARTUP_LIMIT = 180.0  # seconds a worker may take to import and warm up before the run gives up
 
 
-def _start(ctx: BaseContext, settings: Settings, advert: Analysis | None, worker: Worker) -> _Worker:
+def _start(ctx: ForkContext | SpawnContext, settings: Settings, advert: Analysis | None, worker: Worker) -> _Worker:
     mine, theirs = mp.Pipe()  # one pipe per worker: killing one never corrupts another's channel
     proc = ctx.Process(target=_worker_main, args=(theirs, settings, advert, worker), daemon=True)
     proc.start()
@@ -152,10 +152,12 @@ def _can_fork(settings: Settings) -> bool:
     return True
 
 
-def _context(forkable: bool) -> BaseContext:
+def _context(forkable: bool) -> ForkContext | SpawnContext:
     # A fork is only safe from a process with no other thread: a lock another thread holds would
     # stay locked in the child for good. Otherwise: a clean interpreter, no inherited threads or locks.
-    return mp.get_context("fork" if forkable and threading.active_count() == 1 else "spawn")
+    if forkable and threading.active_count() == 1:
+        return mp.get_context("fork")
+    return mp.get_context("spawn")
 
 
 def run_pool(paths: list[str], settings: Settings, advert: Analysis | None, workers: int,
