@@ -270,13 +270,13 @@ def _peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def bench_batch(folder: Path, small_count: int = 24) -> None:
+def bench_batch(folder: Path, small_count: int = 24, runs: int = 2) -> None:
     """Whole runs on `folder` and on its first `small_count` files: the difference is the
     throughput once the workers are up (each worker imports spaCy and builds the matchers first)."""
     files = sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES)
     count = len(files)
     heading(f"Batch: `cv-matcher batch` on the {count} documents of {folder.name}/ and on {small_count} of them "
-            "(forced, fresh store each run)")
+            f"(forced, fresh store each run, best of {runs})")
     if not batch_available():
         figure("batch throughput", "no `cv-matcher batch`")
         return
@@ -288,14 +288,23 @@ def bench_batch(folder: Path, small_count: int = 24) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         run_batch(folder, 1, work)  # warm the file cache
-        seconds = {(w, n): run_batch(f, w, work)[0] for w in (1, 2) for f, n in ((small, small_count), (folder, count))}
+        seconds: dict[tuple[int, int], float] = {}
+        cpu_of: dict[int, float] = {}  # CPU seconds of the fastest whole run with w workers
+        for _ in range(runs):  # best of `runs`, interleaved: "once started" is a difference of two runs, so noise in either shows
+            for w in (1, 2):
+                for f, n in ((small, small_count), (folder, count)):
+                    wall = run_batch(f, w, work)[0]
+                    if wall < seconds.get((w, n), float("inf")):
+                        seconds[(w, n)] = wall
+                        if n == count:
+                            cpu_of[w] = CPU_SECONDS[(w, folder.name)]
     steady = {w: (count - small_count) / (seconds[(w, count)] - seconds[(w, small_count)]) for w in (1, 2)}
     for w in (1, 2):
         figure(f"batch, {w} worker{'s' if w > 1 else ''}, whole run (files/s)", f"{count / seconds[(w, count)]:.1f}")
         figure(f"batch, {w} worker{'s' if w > 1 else ''}, once started (files/s)", f"{steady[w]:.1f}")
         figure(f"batch, {w} worker{'s' if w > 1 else ''}, start-up (s)", f"{seconds[(w, small_count)] - small_count / steady[w]:.1f}")
     for w in (1, 2):
-        cpu = CPU_SECONDS[(w, folder.name)]
+        cpu = cpu_of[w]
         figure(f"batch, {w} worker{'s' if w > 1 else ''}, CPU seconds used / wall seconds", f"{cpu:.1f} / {seconds[(w, count)]:.1f}")
     whole = seconds[(1, count)] / seconds[(2, count)]
     figure("speed-up, 2 workers / 1, whole run", f"{whole:.2f}")
@@ -649,7 +658,7 @@ def _run(args: argparse.Namespace, skip: set[str]) -> int:
     if "ceiling" not in skip and not ({"batch", "pdfbatch"} <= skip):
         bench_ceiling(runs=2 if args.quick else 3)
     if "batch" not in skip:
-        bench_batch(CORPUS / "main")
+        bench_batch(CORPUS / "main", runs=1 if args.quick else 2)
     if "pdfbatch" not in skip:
         bench_pdf_batch(150 if args.quick else 1170, 1 if args.quick else 2)
     if "memory" not in skip:
