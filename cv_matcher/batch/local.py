@@ -137,8 +137,8 @@ def _drain(worker: _Worker) -> tuple[list[Outcome], bool]:
     return done, False
 
 
-def _can_fork(settings: Settings) -> bool:
-    """Whether workers may be forked from this process, having built the pipeline here first.
+def _warm_for_fork(settings: Settings) -> bool:
+    """Build the pipeline in this process so that workers can be forked from it; whether they can.
     Forked, they are ready at once and share its memory, where spawned ones each pay about a
     second of start-up (importing spaCy, building the matchers) on the CPUs they would work on.
     Where there is no fork, or the pipeline fails to build here, workers are spawned (and report
@@ -164,7 +164,7 @@ def run_pool(paths: list[str], settings: Settings, advert: Analysis | None, work
              worker: Worker = process_one) -> Iterator[tuple[str, Outcome]]:
     """Analyse in `workers` processes, one file at a time each, so the parent knows which file a
     worker is on and since when; an overrunning or dead worker is killed and replaced."""
-    forkable = _can_fork(settings)
+    forkable = _warm_for_fork(settings)
     pending = deque(paths)
     pool = [_start(_context(forkable), settings, advert, worker) for _ in range(min(workers, len(paths)))]
     try:
