@@ -494,6 +494,7 @@ def test_ctrl_c_exits_130_and_resumes(tmp_path: Path, workers: str) -> None:
     _, err = child.communicate(timeout=60)
     assert child.returncode == 130, err
     assert "run the same command again to resume" in err and "Traceback" not in err and "Aborted" not in err
+    assert f"interrupted: {len(GOOD)} new result(s) are saved" in err  # counted without a progress bar (stderr is a pipe)
     res = run_child(["batch", folder, "--out", tmp_path / "r.csv", "--workers", "1"], tmp_path)
     assert "4 files processed: 1 analysed, 3 reused" in res.stderr, res.stderr
 

@@ -120,10 +120,11 @@ def batch(folder: Path, recursive: bool, follow_links: bool, include: tuple[str,
         plan = plan_batch(files, settings, store, advert_path=None if advert is None else str(advert), force=force)
         tqdm.monitor_interval = 0  # no monitor thread: a batch's workers are forked from this process (batch/local.py)
         bar = tqdm(total=len(plan.todo), unit="file", file=sys.stderr, disable=quiet or not sys.stderr.isatty(), leave=False)
-        failures = 0
+        failures = saved = 0  # counted here: a disabled bar (--quiet, no terminal) counts nothing
 
         def tick(rec: Record) -> None:
-            nonlocal failures
+            nonlocal failures, saved
+            saved += 1
             failures += rec.error is not None
             bar.set_postfix(failed=failures, refresh=False)
             bar.update(1)
@@ -132,7 +133,7 @@ def batch(folder: Path, recursive: bool, follow_links: bool, include: tuple[str,
             records = execute(plan, store, workers=n_workers, on_result=tick, scheduler=scheduler, **_injected())
         except KeyboardInterrupt:
             bar.close()
-            click.echo(f"cv-matcher: interrupted: {bar.n} new result(s) are saved in {printable(str(db))}; run the same command "
+            click.echo(f"cv-matcher: interrupted: {saved} new result(s) are saved in {printable(str(db))}; run the same command "
                        "again to resume where it stopped (finished files are not analysed again)", err=True)
             raise click.exceptions.Exit(130) from None
         finally:
