@@ -20,7 +20,7 @@ def evidence_contexts(report: dict[str, Any], text: str, width: int = CONTEXT_CH
             if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text):
                 before = ("…" if start > width else "") + re.sub(r"\s+", " ", text[max(0, start - width):start])
                 after = re.sub(r"\s+", " ", text[end:end + width]) + ("…" if end + width < len(text) else "")
-                out[f"{start}:{end}"] = [before, text[start:end], after]
+                out[f"{start}:{end}"] = [before, re.sub(r"\s+", " ", text[start:end]), after]  # a phrase may wrap over a line
             for key, value in node.items():
                 if key != "match":
                     walk(value)

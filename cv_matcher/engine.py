@@ -23,6 +23,7 @@ from .gaps import gap_report
 from .kind import detect_kind
 from .lexicon import Lexicon, cached_lexicon
 from .matching import find_evidence
+from .matching.wrap import on_one_line
 from .models import KINDS, Analysis, Document, Evidence, GapReport, Pay, Verdict
 from .pay import find_pay, level_fit
 from .readers import ReadLimits, read_bytes, read_document
@@ -181,11 +182,11 @@ def _warnings(lexicon: Lexicon, verdict: Verdict, pay: Pay | None, headline: Evi
     if headline is not None:
         term = lexicon.terms[headline.term_id]
         if term.family == "pmo" and term.levels and rank > 0 and abs(term.top_level - rank) >= 2:
-            out.append(f"title '{headline.text}' suggests level {term.top_level} but the duties point to level {rank}")
+            out.append(f"title '{on_one_line(headline.text)}' suggests level {term.top_level} but the duties point to level {rank}")
         if term.family in ("pm", "agile") and rank > 0:
-            out.append(f"title '{headline.text}' is a {term.family} track title, but the duties are PMO work")
+            out.append(f"title '{on_one_line(headline.text)}' is a {term.family} track title, but the duties are PMO work")
         if term.family == "pmo" and rank == 0:
-            out.append(f"title '{headline.text}' is a PMO title, but the document shows too little PMO work to place it")
+            out.append(f"title '{on_one_line(headline.text)}' is a PMO title, but the document shows too little PMO work to place it")
     return tuple(out)
 
 

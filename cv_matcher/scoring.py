@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Mapping
 from . import calibration
 from .lexicon import Lexicon, Term
 from .lowercase import lowered
+from .matching.wrap import on_one_line
 from .models import Evidence, LevelScore, Verdict
 from .experience import is_plural_title
 from .pay import level_fit
@@ -207,7 +208,7 @@ def _setting_family(setting_only: Mapping[str, list[Evidence]], own: Mapping[str
             continue
         g = term.pmo * factor * (max(w for _, w in term.levels) if term.levels else 1.0)
         gain += g
-        family_parts.append((g, f"{term.label} ('{mentions[0].text}', the setting)"))
+        family_parts.append((g, f"{term.label} ('{on_one_line(mentions[0].text)}', the setting)"))
     return gain
 
 
@@ -269,7 +270,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             if term.kind == "title" and term.family not in track_work:
                 factor *= s.unsupported_title_factor
             against += against_w[term.family] * factor
-            family_parts.append((-against_w[term.family] * factor, f"{term.label} ('{mentions[0].text}')"))
+            family_parts.append((-against_w[term.family] * factor, f"{term.label} ('{on_one_line(mentions[0].text)}')"))
             continue
         if term.pmo:
             gain = term.pmo * factor * (max(w for _, w in term.levels) if term.levels else 1.0)
@@ -278,7 +279,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
             family += gain
             if term.kind != "title":
                 work += gain
-            family_parts.append((gain, f"{term.label} ('{mentions[0].text}')"))
+            family_parts.append((gain, f"{term.label} ('{on_one_line(mentions[0].text)}')"))
         if term.decides and (recency is None or max(recency(m.start) for m in mentions) >= recent - 1e-9):
             floor = max(floor, term.top_level)  # work only that level does ("set up the PMO")
         levels = _supporting_role(term, mentions, assisted, lexicon) if term.kind == "duty" else term.levels
@@ -290,7 +291,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
         weight = _headline_weight(headline, evidence, text, lexicon, recency)
         if weight:
             family, against = family + max(weight, 0.0), against + max(-weight, 0.0)
-            family_parts.append((weight, f"the role's own title is '{headline.text}'"))
+            family_parts.append((weight, f"the role's own title is '{on_one_line(headline.text)}'"))
     if pay is not None:
         contributions["pay"] = _spread(level_fit(pay, lexicon.pay), kind_factor["pay"])
     if years is not None:
@@ -298,7 +299,7 @@ def score_levels(evidence: Iterable[Evidence], lexicon: Lexicon, *, text: str, p
     for key in ("pay", "years"):
         for rank, v in contributions.get(key, {}).items():
             points[rank] += v
-    quotes = {t: f"'{m[0].text}'" + (f" in {m[0].section}" if m[0].section else "") for t, m in by_term.items()}
+    quotes = {t: f"'{on_one_line(m[0].text)}'" + (f" in {m[0].section}" if m[0].section else "") for t, m in by_term.items()}
     if pay is not None:
         quotes["pay"] = f"'{pay.text}'"
     if years is not None:

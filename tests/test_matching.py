@@ -180,3 +180,44 @@ def test_evidence_carries_method_section_and_reason(lexicon) -> None:
     assert (fuzzy.method, fuzzy.section) == ("fuzzy", "certifications") and 0 < fuzzy.confidence < 1
     assert fuzzy.reason.startswith("fuzzy ") and "PRINCE2 7 Practitioner" in fuzzy.reason
     assert alias.method in ("exact", "alias") and alias.confidence >= 0.95
+
+
+# --- phrases that wrap onto the next line ---------------------------------------------------------
+
+LONG = "We are looking for an experienced Head of PMO to lead the ongoing evolution of the"
+
+
+@pytest.mark.parametrize("text, joined", [
+    # a full line that goes on with a word: the break only wraps the paragraph
+    (f"{LONG} Programme\nManagement Office to meet the needs of the programme.", [len(LONG) + 10]),
+    (f"{LONG} Programme\nmanagement office.", [len(LONG) + 10]),
+    # a full line that ends a sentence, a field or a list item, or is followed by a bullet or a blank line
+    (f"{LONG} programme.\nManagement Office", []),
+    (f"{LONG} programme:\nManagement Office", []),
+    (f"{LONG} programme\n• Management Office", []),
+    (f"{LONG} programme\n\nManagement Office", []),
+    # short lines (titles, headings, list items, an address) never wrap
+    ("PMO Analyst\nAcme Ltd\nProgramme\nManagement Office", []),
+    (f"{LONG} long line to set the width\nProgramme\nManagement Office", [len(LONG) + 27]),
+    ("no line break at all", []),
+])
+def test_a_break_that_only_wraps_a_paragraph_reads_as_a_space(text: str, joined: list[int]) -> None:
+    from cv_matcher.matching.wrap import unwrapped
+
+    out = unwrapped(text)
+    assert len(out) == len(text)  # offsets are the same in both
+    assert [i for i, (a, b) in enumerate(zip(text, out)) if a != b] == joined
+    assert all(text[i] == "\n" and out[i] == " " for i in joined)
+
+
+def test_a_phrase_wrapped_onto_the_next_line_of_a_page_is_found_at_its_offsets(lexicon) -> None:
+    from dataclasses import replace
+
+    text = f"{LONG} Programme\nManagement Office to meet the needs of the programme.\n"
+    page = replace(doc_of(text), format="pdf")  # as a PDF reader gives it: the page's lines
+    hits = find(find_evidence(page, lexicon), "programme-support")
+    start = text.index("Programme\nManagement")
+    assert [(h.start, h.end, h.text) for h in hits] == [(start, start + 27, "Programme\nManagement Office")]
+    # a text file's breaks are its writer's; a one-word line and the next are never one phrase
+    assert find(find_evidence(doc_of(text), lexicon), "programme-support") == []
+    assert find(find_evidence(replace(doc_of("Programme\nManagement Office\n"), format="pdf"), lexicon), "programme-support") == []

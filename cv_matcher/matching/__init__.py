@@ -12,6 +12,7 @@ from .context import advert_status, cv_status, has_cue, passes_guards
 from .fuzzy import build_index, fuzzy_hits
 from .phrases import exact_candidates, make_doc
 from .resolve import Candidate, resolve
+from .wrap import LAID_OUT, unwrapped
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -72,13 +73,15 @@ _CONFIDENCE = {"exact": 1.0, "alias": 0.95}  # and 0.9 x the score for a fuzzy m
 
 def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") -> tuple[Evidence, ...]:
     """Every lexicon term found in `doc`, with offsets into `doc.text`, section and reason."""
-    sdoc = make_doc(doc.text)
+    # What the matchers read: on a laid-out page a phrase may wrap onto the next line (same offsets).
+    text = unwrapped(doc.text) if doc.format in LAID_OUT else doc.text
+    sdoc = make_doc(text)
     ctx = lexicon.context
     window = ctx.window_chars
     # Only a document with an ignored section (interests, references) needs each finding's section here.
     ignored = {sec.kind for sec in doc.sections} & set(ctx.ignored_sections)
     candidates = _exact_candidates(sdoc, lexicon)
-    candidates += [Candidate(h.term_id, h.start, h.end, "fuzzy", h.alias, h.score) for h in fuzzy_hits(sdoc, build_index(lexicon), doc.text)]
+    candidates += [Candidate(h.term_id, h.start, h.end, "fuzzy", h.alias, h.score) for h in fuzzy_hits(sdoc, build_index(lexicon), text)]
     allowed = []
     lowered = lower_case(doc.text)
     found_terms = (lexicon.terms[t] for t in {c.term_id for c in candidates})  # only these can be ruled out
@@ -91,9 +94,9 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
             section = doc.section_at(cand.start)
             if section is not None and section.kind in ignored:
                 continue
-        if term.kind == "title" and _discipline_not_person(doc.text[cand.start:cand.end], cand.alias):
+        if term.kind == "title" and _discipline_not_person(text[cand.start:cand.end], cand.alias):
             continue
-        if term.kind == "duty" and _verb_not_noun(doc.text, cand) and cand.alias in term.aliases:
+        if term.kind == "duty" and _verb_not_noun(text, cand) and cand.alias in term.aliases:
             continue
         requires, rejects = term.requires_context, term.reject_context
         if not (requires or rejects) or passes_guards(doc, cand.start, cand.end, requires, rejects, window):

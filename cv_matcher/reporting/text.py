@@ -1,6 +1,7 @@
 """Plain-text summaries: short enough to read in a terminal, with the reasons that matter."""
 from __future__ import annotations
 
+from ..matching.wrap import on_one_line
 from ..models import GapReport, Pay
 from ..results import Level, MatchReport, Report
 
@@ -77,7 +78,7 @@ def render_report(report: Report, *, show_all: bool = False) -> str:
     scores = "  ".join(f"L{s.rank}={s.score:.2f}" for s in report.level_scores if s.rank > 0)
     lines.append(f"Scores: {scores}")
     if report.title is not None:
-        lines.append(f"Title: {report.title.text}")
+        lines.append(f"Title: {on_one_line(report.title.text)}")
     if report.years is not None:
         lines.append(f"Experience: {report.years:g} years" if report.kind == "cv" else f"Years asked: {report.years:g}")
     pay = _pay_line(report.pay)
@@ -104,7 +105,7 @@ def render_match(report: MatchReport) -> str:
     lines = [f"CV: {report.cv}", f"Advert: {report.advert}",
              f"Fit: {report.fit:.2f} (requirements {report.requirements_fit:.2f}; level: {report.level_fit.note})"]
     for req in report.requirements:
-        cv_ev = req.cv_evidence[0].text if req.cv_evidence else ""
+        cv_ev = on_one_line(req.cv_evidence[0].text) if req.cv_evidence else ""
         lines.append(f"  [{req.status:<10}] {req.requirement:<9} {req.label}" + (f"  <- \"{cv_ev}\"" if cv_ev else ""))
     if report.missing_essentials:
         lines.append("Missing essentials: " + "; ".join(report.missing_essentials))

@@ -1,0 +1,51 @@
+"""Line breaks that only wrap a paragraph: a PDF page (or a scan) breaks its lines wherever the
+width runs out, so a phrase can stand on two lines ("... lead the Programme\\nManagement Office
+..."). The phrase matchers read such a document with those breaks as spaces; its text, offsets
+and sections keep them (one character for one, so every offset is the same in both).
+
+Only laid-out formats are read so (LAID_OUT): the other readers give a paragraph as one line, and
+a text file's breaks are as its writer made them. (Measured on the shared corpus, whose text CVs
+are hard-wrapped: unwrapping them too moved one of 164 levels, the wrong way; their PDF copies
+gained four.)
+
+A break wraps a paragraph when the line before it is full (near the document's usual long line),
+does not end a sentence, a field or a list item, and the next line goes on with a word. Short lines
+(titles, headings, list items, the lines of an address) never wrap: their breaks stay breaks.
+"""
+from __future__ import annotations
+
+LAID_OUT = frozenset({"pdf", "image"})  # Document.format values whose line breaks are the page's
+MIN_FULL_LINE = 30  # characters: a shorter line is a title, a heading or a list item, not a wrapped paragraph
+FULL_SHARE = 0.6  # of the document's long line (the 90th percentile of its line lengths)
+_ENDS_UNIT = frozenset(".:;!?")  # a line ending so has said its piece
+
+
+def _long_line(lengths: list[int]) -> int:
+    """The document's usual long line: the 90th percentile of its non-blank line lengths."""
+    ordered = sorted(lengths)
+    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))] if ordered else 0
+
+
+def unwrapped(text: str) -> str:
+    """`text` with each break that only wraps a paragraph made a space (the same length)."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    lengths = [len(line.rstrip()) for line in lines if line.strip()]
+    full = max(MIN_FULL_LINE, FULL_SHARE * _long_line(lengths))
+    out = list(text)
+    at = 0
+    for line, following in zip(lines, lines[1:]):
+        at += len(line)  # the break after `line`
+        body = line.rstrip()
+        nxt = following.lstrip(" \t")
+        if len(body) >= full and body[-1] not in _ENDS_UNIT and nxt[:1].isalnum():
+            out[at] = " "
+        at += 1
+    return "".join(out)
+
+
+def on_one_line(text: str) -> str:
+    """A matched phrase as a reason or a report line quotes it: a line break that it wraps over (and
+    any run of white space) shown as one space. Its offsets still point at the text as it is."""
+    return " ".join(text.split())
