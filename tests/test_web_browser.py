@@ -104,7 +104,6 @@ def test_score_click_finding_and_gap_report(browser: Any, server: str, shots: Pa
     last = page.evaluate("Math.max(...[...document.querySelectorAll('a.jump')].map(a => +a.dataset.mark.slice(1)))")
     page.locator(f"a.jump[data-mark=m{last}]").first.click()
     page.wait_for_function("id => document.getElementById(id).classList.contains('flash')", arg=f"m{last}")
-    page.wait_for_timeout(700)  # smooth scrolling
     box, view = page.locator(f"mark#m{last}").bounding_box(), page.viewport_size
     assert box is not None and 0 <= box["y"] <= view["height"]  # scrolled into view
     assert page.evaluate("document.getElementById('doc-text').scrollTop") > 0

@@ -13,7 +13,10 @@
     var mark = document.getElementById(link.getAttribute("data-mark"));
     if (!mark) return;
     e.preventDefault();
-    mark.scrollIntoView({ block: "center", behavior: "smooth" });
+    // At once, not smoothly: a smooth scroll of the text box and the page together sometimes left
+    // the page where it was when the finding clicked sat far below the text (a phone's layout).
+    // The highlight's flash shows where the jump landed.
+    mark.scrollIntoView({ block: "center" });
     flash(mark);
     if (history.replaceState) history.replaceState(null, "", "#" + mark.id);
   });
