@@ -23,7 +23,7 @@ from .gaps import gap_report
 from .kind import detect_kind
 from .lexicon import Lexicon, cached_lexicon
 from .matching import find_evidence
-from .matching.wrap import on_one_line
+from .matching.wrap import on_one_line, reading_text
 from .models import KINDS, Analysis, Document, Evidence, GapReport, Pay, Verdict
 from .pay import find_pay, level_fit
 from .readers import ReadLimits, read_bytes, read_document
@@ -109,7 +109,7 @@ class Analyzer:
         title = recent_title(document, evidence)
         headline = _headline(document, kind, evidence, title)
         weights = lex.scoring.recency_weights if kind == "cv" else ()
-        verdict = score_levels(evidence, lex, text=document.text, pay=pay, years=years, headline=headline,
+        verdict = score_levels(evidence, lex, text=reading_text(document), pay=pay, years=years, headline=headline,
                                recency=recency(document, weights), kind=kind)
         warnings = reading_warnings(document) + _warnings(lex, verdict, pay, headline)
         return Analysis(document, kind, evidence, verdict, pay, years, title, warnings)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from pathlib import Path
+
 from cv_matcher.lexicon import cached_lexicon
 from cv_matcher.matching import find_evidence
 from helpers import assert_offsets, doc_of, find
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -221,3 +225,29 @@ def test_a_phrase_wrapped_onto_the_next_line_of_a_page_is_found_at_its_offsets(l
     # a text file's breaks are its writer's; a one-word line and the next are never one phrase
     assert find(find_evidence(doc_of(text), lexicon), "programme-support") == []
     assert find(find_evidence(replace(doc_of("Programme\nManagement Office\n"), format="pdf"), lexicon), "programme-support") == []
+
+
+def _wrapped(text: str, width: int = 70) -> str:
+    """The text as a page lays it out: every longer line broken at spaces to `width` columns."""
+    import textwrap
+
+    return "\n".join("\n".join(textwrap.wrap(line, width)) if len(line) > width else line for line in text.split("\n"))
+
+
+SAMPLE_TEXTS = sorted(p for folder in ("sample_cvs", "sample_ads") for p in (ROOT / folder).glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", SAMPLE_TEXTS, ids=[p.name for p in SAMPLE_TEXTS])
+def test_a_text_laid_out_on_a_page_scores_as_the_text_itself(path) -> None:
+    """Wrapped at 70 columns and read as a PDF's text, a sample gets the verdict of its own text:
+    the same level, family and look-alike points (phrases and clauses read across the wraps)."""
+    from dataclasses import replace
+
+    from cv_matcher import api
+
+    kind = "advert" if path.parent.name == "sample_ads" else "cv"
+    text = api.load(path).text
+    page = replace(doc_of(_wrapped(text)), format="pdf")
+    assert page.text != text
+    want, got = api.analyse(doc_of(text), kind=kind).verdict, api.analyse(page, kind=kind).verdict
+    assert (got.rank, got.family_points, got.against_points) == (want.rank, want.family_points, want.against_points)

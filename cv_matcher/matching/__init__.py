@@ -3,6 +3,7 @@ one overlap policy. `find_evidence` is pure: it returns Evidence and never chang
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..lowercase import lower_case
@@ -12,7 +13,7 @@ from .context import advert_status, cv_status, has_cue, passes_guards
 from .fuzzy import build_index, fuzzy_hits
 from .phrases import exact_candidates, make_doc
 from .resolve import Candidate, resolve
-from .wrap import LAID_OUT, unwrapped
+from .wrap import reading_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -73,8 +74,10 @@ _CONFIDENCE = {"exact": 1.0, "alias": 0.95}  # and 0.9 x the score for a fuzzy m
 
 def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") -> tuple[Evidence, ...]:
     """Every lexicon term found in `doc`, with offsets into `doc.text`, section and reason."""
-    # What the matchers read: on a laid-out page a phrase may wrap onto the next line (same offsets).
-    text = unwrapped(doc.text) if doc.format in LAID_OUT else doc.text
+    # What the matchers and the context tests read: on a laid-out page a phrase, or the clause
+    # around it, may wrap onto the next line. Same offsets; the evidence quotes doc.text itself.
+    text = reading_text(doc)
+    view = doc if text is doc.text else replace(doc, text=text)
     sdoc = make_doc(text)
     ctx = lexicon.context
     window = ctx.window_chars
@@ -83,7 +86,7 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
     candidates = _exact_candidates(sdoc, lexicon)
     candidates += [Candidate(h.term_id, h.start, h.end, "fuzzy", h.alias, h.score) for h in fuzzy_hits(sdoc, build_index(lexicon), text)]
     allowed = []
-    lowered = lower_case(doc.text)
+    lowered = lower_case(text)
     found_terms = (lexicon.terms[t] for t in {c.term_id for c in candidates})  # only these can be ruled out
     ruled_out = {t.id for t in found_terms if t.reject_document and has_cue(lowered, t.reject_document)}
     for cand in candidates:
@@ -99,7 +102,7 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
         if term.kind == "duty" and _verb_not_noun(text, cand) and cand.alias in term.aliases:
             continue
         requires, rejects = term.requires_context, term.reject_context
-        if not (requires or rejects) or passes_guards(doc, cand.start, cand.end, requires, rejects, window):
+        if not (requires or rejects) or passes_guards(view, cand.start, cand.end, requires, rejects, window):
             allowed.append(cand)
     evidence = []
     for cand in resolve(allowed):
@@ -107,7 +110,7 @@ def find_evidence(doc: Document, lexicon: "Lexicon", *, doc_kind: str = "cv") ->
         section = doc.section_at(cand.start)
         status: CertStatus | None = None
         if term.kind == "certification":
-            status = cv_status(doc, cand.start, cand.end, ctx) if doc_kind == "cv" else advert_status(doc, cand.start, cand.end, ctx)
+            status = cv_status(view, cand.start, cand.end, ctx) if doc_kind == "cv" else advert_status(view, cand.start, cand.end, ctx)
         confidence = _CONFIDENCE.get(cand.method, round(0.9 * cand.score / 100, 3))
         evidence.append(Evidence(
             term_id=term.id, kind=term.kind, label=term.label, text=doc.text[cand.start:cand.end], start=cand.start, end=cand.end,

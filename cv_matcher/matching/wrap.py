@@ -14,6 +14,11 @@ does not end a sentence, a field or a list item, and the next line goes on with 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..models import Document
+
 LAID_OUT = frozenset({"pdf", "image"})  # Document.format values whose line breaks are the page's
 MIN_FULL_LINE = 30  # characters: a shorter line is a title, a heading or a list item, not a wrapped paragraph
 FULL_SHARE = 0.6  # of the document's long line (the 90th percentile of its line lengths)
@@ -33,16 +38,26 @@ def unwrapped(text: str) -> str:
     lines = text.split("\n")
     lengths = [len(line.rstrip()) for line in lines if line.strip()]
     full = max(MIN_FULL_LINE, FULL_SHARE * _long_line(lengths))
-    out = list(text)
+    soft = []
     at = 0
     for line, following in zip(lines, lines[1:]):
         at += len(line)  # the break after `line`
         body = line.rstrip()
-        nxt = following.lstrip(" \t")
-        if len(body) >= full and body[-1] not in _ENDS_UNIT and nxt[:1].isalnum():
-            out[at] = " "
+        if len(body) >= full and body[-1] not in _ENDS_UNIT and following.lstrip(" \t")[:1].isalnum():
+            soft.append(at)
         at += 1
+    if not soft:
+        return text  # the very same string: nothing to read differently
+    out = list(text)
+    for at in soft:
+        out[at] = " "
     return "".join(out)
+
+
+def reading_text(doc: "Document") -> str:
+    """The text the matchers and scorers read: a laid-out page's wrapping breaks as spaces, any
+    other document's text as it is (the very same string)."""
+    return unwrapped(doc.text) if doc.format in LAID_OUT else doc.text
 
 
 def on_one_line(text: str) -> str:
