@@ -14,6 +14,7 @@ does not end a sentence, a field or a list item, and the next line goes on with 
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def _long_line(lengths: list[int]) -> int:
     return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))] if ordered else 0
 
 
+@lru_cache(maxsize=8)  # the matchers and the scorer ask for the same document's in turn
 def unwrapped(text: str) -> str:
     """`text` with each break that only wraps a paragraph made a space (the same length)."""
     if "\n" not in text:
