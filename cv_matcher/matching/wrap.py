@@ -1,12 +1,13 @@
 """Line breaks that only wrap a paragraph: a PDF page (or a scan) breaks its lines wherever the
 width runs out, so a phrase can stand on two lines ("... lead the Programme\\nManagement Office
-..."). The phrase matchers read such a document with those breaks as spaces; its text, offsets
-and sections keep them (one character for one, so every offset is the same in both).
+..."), and so can the clause around it. The phrase matchers and the clause, cue and guard tests
+read such a document with those breaks as spaces (`reading_text`); its text, offsets and
+sections keep them (one character for one, so every offset is the same in both).
 
 Only laid-out formats are read so (LAID_OUT): the other readers give a paragraph as one line, and
 a text file's breaks are as its writer made them. (Measured on the shared corpus, whose text CVs
-are hard-wrapped: unwrapping them too moved one of 164 levels, the wrong way; their PDF copies
-gained four.)
+are hard-wrapped: unwrapping them too moved one of 164 levels, the wrong way; the same texts
+made into PDFs got five more levels right.)
 
 A break wraps a paragraph when the line before it is full (near the document's usual long line),
 does not end a sentence, a field or a list item, and the next line goes on with a word. Short lines
