@@ -180,13 +180,13 @@ def _warnings(lexicon: Lexicon, verdict: Verdict, pay: Pay | None, headline: Evi
         if fits[pay_rank] > 0 and abs(pay_rank - rank) >= 2:
             out.append(f"pay '{pay.text}' fits level {pay_rank} but the duties point to level {rank}")
     if headline is not None:
-        term = lexicon.terms[headline.term_id]
+        term, shown = lexicon.terms[headline.term_id], on_one_line(headline.text)
         if term.family == "pmo" and term.levels and rank > 0 and abs(term.top_level - rank) >= 2:
-            out.append(f"title '{on_one_line(headline.text)}' suggests level {term.top_level} but the duties point to level {rank}")
+            out.append(f"title '{shown}' suggests level {term.top_level} but the duties point to level {rank}")
         if term.family in ("pm", "agile") and rank > 0:
-            out.append(f"title '{on_one_line(headline.text)}' is a {term.family} track title, but the duties are PMO work")
+            out.append(f"title '{shown}' is a {term.family} track title, but the duties are PMO work")
         if term.family == "pmo" and rank == 0:
-            out.append(f"title '{on_one_line(headline.text)}' is a PMO title, but the document shows too little PMO work to place it")
+            out.append(f"title '{shown}' is a PMO title, but the document shows too little PMO work to place it")
     return tuple(out)
 
 

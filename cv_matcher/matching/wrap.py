@@ -39,13 +39,12 @@ def unwrapped(text: str) -> str:
     if "\n" not in text:
         return text
     lines = text.split("\n")
-    lengths = [len(line.rstrip()) for line in lines if line.strip()]
-    full = max(MIN_FULL_LINE, FULL_SHARE * _long_line(lengths))
+    bodies = [line.rstrip() for line in lines]
+    full = max(MIN_FULL_LINE, FULL_SHARE * _long_line([len(b) for b in bodies if b.strip()]))
     soft = []
     at = 0
-    for line, following in zip(lines, lines[1:]):
+    for line, body, following in zip(lines, bodies, lines[1:]):
         at += len(line)  # the break after `line`
-        body = line.rstrip()
         if len(body) >= full and body[-1] not in _ENDS_UNIT and following.lstrip(" \t")[:1].isalnum():
             soft.append(at)
         at += 1
